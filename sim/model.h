@@ -1,0 +1,170 @@
+/* model: the state of one simulation (one condition x one replicate) and the functions of the
+ * modules that change it. Knows no YAML, no HDF5, no command line.
+ *
+ * Time: one tick is one week. Agents are stored as a struct of arrays indexed by slot; an
+ * employee who leaves is replaced by a newcomer in the same slot (gen counts the occupants).
+ * Ties are an edge table with an adjacency list per agent; trust and strength decay lazily
+ * (applied when an edge is touched, from its last-synced week). */
+#ifndef SAMEN_MODEL_H
+#define SAMEN_MODEL_H
+#include "params.h"
+#include "run.h"
+#include "scenario.h"
+#include <gsl/gsl_rng.h>
+#include <stdint.h>
+
+/* --- organisations and agents ------------------------------------------------------------------- */
+typedef struct org {
+    double employees, power;   /* power: pi_o */
+    double psi;                /* failure tolerance in [0,1] */
+    int region;
+    int first, n;              /* agents first .. first + n - 1 */
+    int *dom_first;            /* [D + 1]: agents of domain d are by_dom[dom_first[d] .. dom_first[d+1]) */
+    int *by_dom;               /* agent slots of this org grouped by domain */
+    int *managers, n_managers; /* manager slots */
+} org;
+
+typedef struct agents {
+    int n, D;
+    int32_t *org;
+    int8_t *dom;               /* primary domain (department) */
+    uint8_t *manager;
+    double *skill;             /* [n * D], in [0,1] */
+    double *m, *m0;            /* intrinsic motivation, its baseline; m is synced lazily */
+    double *theta;             /* joining threshold */
+    double *rho;               /* risk aversion */
+    double *fatigue;           /* in [0,1], synced lazily */
+    int32_t *synced;           /* week up to which m and fatigue are current */
+    int32_t *gen;              /* occupant number of this slot */
+    int32_t *leave_at;         /* week the occupant leaves (INT32_MAX: after the horizon) */
+    int32_t *next_leaver;      /* bucket list of leavers per week */
+    int8_t *load;              /* active memberships */
+    int32_t (*memb)[2];        /* up to SAMEN_LMAX (project index, member index) pairs */
+} agents;
+
+#define SAMEN_LMAX 10          /* upper bound of agents.max_projects */
+
+/* --- ties ---------------------------------------------------------------------------------------- */
+typedef struct edges {
+    int n, cap;
+    int32_t *u, *v;            /* endpoints; u < v not required */
+    double *w, *w0;            /* strength and its everyday level (0 for work-made ties) */
+    double *T;                 /* trust in [0,1] */
+    int32_t *last;             /* week up to which w and T are current */
+    int16_t *shared;           /* active teams both endpoints are in (no decay while > 0) */
+    uint8_t *alive, *cross;    /* cross: endpoints in different organisations */
+    int32_t *free_list;        /* recycled edge ids */
+    int n_free;
+} edges;
+
+typedef struct adjacency {
+    int32_t **e;               /* per agent: edge ids */
+    int32_t *deg, *cap;
+} adjacency;
+
+/* --- collaborations ------------------------------------------------------------------------------- */
+enum project_status {
+    PS_EXPLORING, PS_STRUCTURING, PS_IMPLEMENTING, /* active */
+    PS_STALLED, PS_OPERATING,                      /* not working */
+    PS_DONE                                        /* fizzled, dissolved, or operation ended */
+};
+
+typedef struct member {
+    int32_t agent, gen;
+    double c;                  /* formal share: 1 assigned, 0 volunteer, c_cons after consolidation */
+    double a;                  /* engagement this week */
+    double hours;              /* hours available this week */
+    int stream;                /* index into the project's domains, -1 none */
+} member;
+
+typedef struct project {
+    project_record rec;        /* the output row, filled as things happen */
+    int status;
+    int formation;             /* 0 network-first, 1 structure-first */
+    int n_part, part[8];       /* partner organisations (at most 8 kept; see world_partners) */
+    int n_dom, dom[8];         /* required domains */
+    double q[8], W[8], P[8];   /* weights, work and progress per domain (hours) */
+    double V, risk, g, T_target;
+    int K, k;                  /* milestones, won so far */
+    double b[65];              /* milestone boundaries b[0] = 0 .. b[K] = 1 */
+    double S, S_goal;          /* structure level and where it ramps to */
+    double omega;              /* delegate framing */
+    double E, novelty;         /* momentum and its novelty share */
+    int champion;              /* member index, -1 none */
+    int consolidating;         /* 1 while a consolidation negotiation runs, 2 after it agreed */
+    int full_scope;            /* the running negotiation is over the full scope (no bonus) */
+    int explored;              /* exploration ended (pr >= P_expl once) */
+    int won_since_explore;     /* a win after exploration ended */
+    int neg_weeks, low_weeks, stall_week;
+    double x_prev[8];          /* last week's stream shares */
+    member *mem;
+    int n_mem, cap_mem;
+    double op_T, op_Torg;      /* operation: team trust at completion, its baseline */
+    int op_n, *op_agents, *op_gens; /* members at completion, to measure survival */
+} project;
+
+/* --- the whole state of a run ----------------------------------------------------------------------- */
+typedef struct model {
+    const scenario *sc;
+    const params *p;
+    uint32_t seed, rep;
+    int T, t;                  /* horizon and current week */
+    int n_orgs;
+    org *orgs;
+    agents ag;
+    edges ed;
+    adjacency adj;
+    project *proj;
+    int n_proj, cap_proj;
+    int *leaver_head;          /* [T + 2] */
+    double U;                  /* urgency (0 without a crisis) */
+    double *decay_T;           /* decay_T[k] = (1 - delta_T)^k, k = 0 .. T + 1 */
+    gsl_rng *r;                /* reset before each logical event */
+    int32_t *mark;             /* scratch, one per agent, stamp-based */
+    int32_t stamp;
+    double week_hours[4];      /* work, negotiation, accounting, idle of the current week */
+    double herd_sum;           /* herding index, summed over working teams this week */
+    int herd_n;
+    double part_T_sum;         /* cross-organisation trust between team-mates this week */
+    long part_T_n;
+    double *hours_week;        /* scratch per agent: hours spent this week (fatigue) */
+    double *formal_week;       /* scratch per agent: formal hours this week */
+    double *slack_weight;      /* scratch per agent: sum of slack weights of its memberships */
+    int *touched, cap_touched; /* scratch: agents who worked this week */
+    int *order, cap_order;     /* scratch: this week's order of active collaborations */
+    double value_total;
+    run_result *out;
+} model;
+
+/* world.c */
+void world_build(model *m);
+void world_free(model *m);
+double world_base_trust(const model *m, int a, int b);
+void world_draw_agent(model *m, int slot, int org_index, int dom, int manager);
+void world_turnover(model *m);             /* employees leaving this week are replaced */
+void world_sync_agent(model *m, int a);    /* bring lazy m and fatigue up to the current week */
+
+/* network.c */
+int net_find(model *m, int a, int b);      /* edge id or -1 */
+int net_add(model *m, int a, int b, double w, double w0, double T);
+void net_remove(model *m, int e);
+void net_sync(model *m, int e);            /* apply lazy decay up to m->t */
+double net_prototrust(model *m, int a, int b);
+double net_trust(model *m, int a, int b);  /* tie trust, or prototrust without a tie */
+void net_share(model *m, int a, int b, int delta); /* make the tie if needed, count a shared team */
+void net_sweep(model *m);                  /* delete decayed work-made ties */
+void net_cross_trust(model *m, double *mean, int *count);
+
+/* project.c */
+void project_arrive(model *m);             /* this week's opportunities: formation */
+void project_act(model *m, project *pj);   /* one week of one active collaboration */
+void project_operate(model *m, project *pj);  /* a delivered result in operation, one week */
+void project_idle(model *m, project *pj);     /* a stalled collaboration, one week */
+void project_top_up(model *m, project *pj);   /* ongoing recruitment of a small network-first team */
+void project_remove_member(model *m, project *pj, int k, int reason);
+int project_is_active(const project *pj);
+
+/* step.c */
+void step_week(model *m);
+
+#endif

@@ -1,0 +1,186 @@
+/* run: one simulation from world to summary; observes the model each week (metrics.def). */
+#include "error.h"
+#include "model.h"
+#include "rng.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int run_cohort_cutoff(int horizon) { return horizon > 208 ? horizon - 104 : horizon / 2; }
+
+static void observe(model *m) {
+    run_result *out = m->out;
+    int T1 = out->horizon + 1, t = m->t;
+    double *ts = out->ts;
+#define SET(var, value) ts[(size_t)TS_##var * T1 + t] = (value)
+    int launched = 0, fizzled = 0, completed = 0, dissolved = 0, active = 0, stalled = 0, operating = 0, members = 0;
+    double E = 0, S = 0;
+    for (int i = 0; i < m->n_proj; i++) {
+        const project *pj = &m->proj[i];
+        launched += pj->rec.launch >= 0;
+        fizzled += pj->rec.outcome == OUTCOME_FIZZLED;
+        completed += pj->rec.outcome == OUTCOME_COMPLETED;
+        dissolved += pj->rec.outcome == OUTCOME_DISSOLVED;
+        stalled += pj->status == PS_STALLED;
+        operating += pj->status == PS_OPERATING;
+        if (project_is_active(pj)) {
+            active++;
+            members += pj->n_mem;
+            E += pj->E;
+            S += pj->S;
+        }
+    }
+    SET(opportunities, m->n_proj);
+    SET(launched, launched);
+    SET(fizzled, fizzled);
+    SET(completed, completed);
+    SET(dissolved, dissolved);
+    SET(active, active);
+    SET(stalled, stalled);
+    SET(operating, operating);
+    SET(members, members);
+    SET(value, m->value_total);
+    SET(hours_work, m->week_hours[0]);
+    SET(hours_negotiation, m->week_hours[1]);
+    SET(hours_accounting, m->week_hours[2]);
+    SET(hours_idle, m->week_hours[3]);
+    SET(momentum, active ? E / active : NAN);
+    SET(structure, active ? S / active : NAN);
+    SET(herding, m->herd_n ? m->herd_sum / m->herd_n : NAN);
+    double Tx;
+    int nx;
+    net_cross_trust(m, &Tx, &nx);
+    SET(trust_cross_org, Tx);
+    SET(ties_cross_org, nx);
+    SET(trust_participants, m->part_T_n ? m->part_T_sum / (double)m->part_T_n : NAN);
+#undef SET
+    m->week_hours[0] = m->week_hours[1] = m->week_hours[2] = m->week_hours[3] = 0;
+    m->herd_sum = 0, m->herd_n = 0;
+    m->part_T_sum = 0, m->part_T_n = 0;
+}
+
+void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out) {
+    (void)threads;
+    const params *p = &sc->conditions[cond].p;
+    model *m = xcalloc(1, sizeof *m);
+    m->sc = sc;
+    m->p = p;
+    m->seed = sc->seed;
+    m->rep = (uint32_t)replicate;
+    m->T = sc->horizon;
+    m->r = rng_alloc();
+    m->out = out;
+    memset(out, 0, sizeof *out);
+    out->condition = cond;
+    out->replicate = replicate;
+    out->horizon = sc->horizon;
+    out->ts = xcalloc((size_t)N_TS * (size_t)(m->T + 1), sizeof(double));
+    m->decay_T = xmalloc(sizeof(double) * (size_t)(m->T + 2));
+    m->decay_T[0] = 1;
+    for (int k = 1; k <= m->T + 1; k++) m->decay_T[k] = m->decay_T[k - 1] * (1 - p->delta_T);
+
+    world_build(m);
+    int N = m->ag.n;
+    m->hours_week = xcalloc((size_t)N, sizeof(double));
+    m->formal_week = xcalloc((size_t)N, sizeof(double));
+    m->slack_weight = xcalloc((size_t)N, sizeof(double));
+    observe(m);
+    for (m->t = 1; m->t <= m->T; m->t++) {
+        step_week(m);
+        observe(m);
+    }
+    m->t = m->T;
+
+    out->n_projects = m->n_proj;
+    out->projects = xmalloc(sizeof(project_record) * (size_t)(m->n_proj + 1));
+    for (int i = 0; i < m->n_proj; i++) {
+        project *pj = &m->proj[i];
+        project_record *r = &pj->rec;
+        if (pj->status == PS_STALLED) r->outcome = OUTCOME_STALLED;
+        else if (project_is_active(pj)) r->outcome = OUTCOME_ACTIVE;
+        r->alignment = pj->g;
+        r->structure = pj->S;
+        r->momentum = pj->E;
+        out->projects[i] = *r;
+        free(pj->mem);
+        free(pj->op_agents);
+        free(pj->op_gens);
+    }
+    run_summarise(sc, out);
+
+    free(m->proj);
+    free(m->hours_week), free(m->formal_week), free(m->slack_weight);
+    free(m->touched), free(m->order), free(m->decay_T);
+    world_free(m);
+    rng_free(m->r);
+    free(m);
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n) {
+    if (n == 0) return NAN;
+    qsort(v, (size_t)n, sizeof(double), cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Summaries over the cohort of opportunities that arrived before the cut-off (brief issue 13:
+ * collaborations launched late are censored by the horizon). */
+void run_summarise(const scenario *sc, run_result *out) {
+    int cutoff = run_cohort_cutoff(out->horizon);
+    int T1 = out->horizon + 1;
+    double *s = out->summary;
+    int opp = 0, launched = 0, c_opp = 0, c_launched = 0, c_done = 0, c_open = 0;
+    double value = 0, hours = 0, overhead = 0, wasted = 0;
+    double *fw = xmalloc(sizeof(double) * (size_t)(out->n_projects + 1));
+    double *cw = xmalloc(sizeof(double) * (size_t)(out->n_projects + 1));
+    int nfw = 0, ncw = 0;
+    for (int i = 0; i < out->n_projects; i++) {
+        const project_record *r = &out->projects[i];
+        opp++;
+        launched += r->launch >= 0;
+        double h = r->hours_work + r->hours_negotiation + r->hours_accounting + r->hours_idle;
+        hours += h;
+        overhead += r->hours_negotiation + r->hours_accounting;
+        value += r->value;
+        if (r->outcome == OUTCOME_DISSOLVED || r->outcome == OUTCOME_STALLED) wasted += h;
+        if (r->first_win >= 0) fw[nfw++] = r->first_win - r->launch;
+        if (r->outcome == OUTCOME_COMPLETED) cw[ncw++] = r->end - r->launch;
+        if (r->arrival < cutoff) {
+            c_opp++;
+            if (r->launch >= 0) {
+                c_launched++;
+                c_done += r->outcome == OUTCOME_COMPLETED;
+                c_open += r->outcome == OUTCOME_ACTIVE || r->outcome == OUTCOME_STALLED;
+            }
+        }
+    }
+    s[SUM_opportunities] = opp;
+    s[SUM_launched] = launched;
+    s[SUM_cohort_opportunities] = c_opp;
+    s[SUM_cohort_launched] = c_launched;
+    s[SUM_success_launched] = c_launched ? (double)c_done / c_launched : NAN;
+    s[SUM_success_opportunity] = c_opp ? (double)c_done / c_opp : NAN;
+    s[SUM_censored_launched] = c_launched ? (double)c_open / c_launched : NAN;
+    s[SUM_value] = out->ts[(size_t)TS_value * T1 + out->horizon];
+    s[SUM_hours] = hours;
+    s[SUM_value_per_hour] = hours > 0 ? value / hours : NAN;
+    s[SUM_hours_overhead] = overhead;
+    s[SUM_hours_wasted] = wasted;
+    s[SUM_trust_participants_104] = out->horizon >= 104 ? out->ts[(size_t)TS_trust_participants * T1 + 104] : NAN;
+    s[SUM_trust_cross_org_end] = out->ts[(size_t)TS_trust_cross_org * T1 + out->horizon];
+    s[SUM_first_win_weeks] = median(fw, nfw);
+    s[SUM_completion_weeks] = median(cw, ncw);
+    free(fw), free(cw);
+    (void)sc;
+}
+
+void run_result_free(run_result *r) {
+    free(r->ts);
+    free(r->projects);
+    r->ts = NULL;
+    r->projects = NULL;
+}

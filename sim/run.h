@@ -1,0 +1,69 @@
+/* run: what one simulation (one condition x one replicate) hands back. Plain arrays, no I/O.
+ * The fields come from metrics.def. */
+#ifndef SAMEN_RUN_H
+#define SAMEN_RUN_H
+#include "scenario.h"
+#include <stdint.h>
+
+enum ts_var {
+#define SAMEN_TS(id, name, units, long_name) TS_##id,
+#include "metrics.def"
+#undef SAMEN_TS
+    N_TS
+};
+
+enum sum_var {
+#define SAMEN_SUM(id, name, units, long_name) SUM_##id,
+#include "metrics.def"
+#undef SAMEN_SUM
+    N_SUM
+};
+
+#define SAMEN_CTYPE_int32 int32_t
+#define SAMEN_CTYPE_float64 double
+typedef struct project_record {
+#define SAMEN_PROJ(id, ctype, name, units, long_name) SAMEN_CTYPE_##ctype id;
+#include "metrics.def"
+#undef SAMEN_PROJ
+} project_record;
+
+enum proj_field {
+#define SAMEN_PROJ(id, ctype, name, units, long_name) PROJ_##id,
+#include "metrics.def"
+#undef SAMEN_PROJ
+    N_PROJ
+};
+
+/* Outcome codes of project_record.outcome. */
+enum project_outcome { OUTCOME_FIZZLED, OUTCOME_COMPLETED, OUTCOME_DISSOLVED, OUTCOME_STALLED, OUTCOME_ACTIVE, N_OUTCOMES };
+
+typedef struct run_result {
+    int condition, replicate;
+    int horizon;                 /* T; series have T + 1 points */
+    double *ts;                  /* ts[v * (T + 1) + t], owned */
+    project_record *projects;    /* one per opportunity, in id order, owned */
+    int n_projects;
+    double summary[N_SUM];
+} run_result;
+
+/* Metadata tables for writers and docs (same order as the enums). */
+typedef struct metric_info {
+    const char *name, *units, *long_name;
+    int is_int;                  /* project fields: int32 (1) or float64 (0) */
+    size_t offset;               /* project fields: offset in project_record */
+} metric_info;
+extern const metric_info ts_info[N_TS];
+extern const metric_info sum_info[N_SUM];
+extern const metric_info proj_info[N_PROJ];
+
+/* Run one simulation. Deterministic in (scenario, condition, replicate); thread-safe.
+ * `threads` > 1 lets a large world use that many threads inside the run (same results). */
+void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out);
+void run_result_free(run_result *r);
+/* Week before which an opportunity must arrive to count in the cohort summaries:
+ * horizon - 104 when the horizon is longer than 208 weeks, else half the horizon. */
+int run_cohort_cutoff(int horizon);
+/* Fill out->summary from the series and project table (called by run_simulate). */
+void run_summarise(const scenario *sc, run_result *out);
+
+#endif

@@ -1,0 +1,299 @@
+/* world: organisations, employees (struct of arrays), the initial network, staff turnover.
+ * Brief sections 3.5 (initialisation) and S20 (turnover). Everything drawn here is keyed by
+ * (seed, replicate, slot or organisation), never by condition: every condition of a replicate
+ * starts from the same world. */
+#include "error.h"
+#include "model.h"
+#include "rng.h"
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WORLD_ORGS_REPLICATE 0xffffffffu /* generated sizes are shared by all replicates */
+
+static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+
+double world_base_trust(const model *m, int a, int b) {
+    const params *p = m->p;
+    if (m->ag.org[a] == m->ag.org[b]) return p->T_in;
+    return clip01(p->T_x + p->h_weight * p->h_hist);
+}
+
+static double truncated_normal01(gsl_rng *r, double mu, double sd) {
+    if (sd <= 0) return clip01(mu);
+    for (int i = 0; i < 64; i++) {
+        double x = mu + gsl_ran_gaussian(r, sd);
+        if (x >= 0 && x <= 1) return x;
+    }
+    return clip01(mu);
+}
+
+static double beta(gsl_rng *r, double a, double b) { return gsl_ran_beta(r, a, b); }
+
+/* Traits of the occupant of `slot` (generation gen[slot]); domain and role are kept by the slot. */
+void world_draw_agent(model *m, int slot, int org_index, int dom, int manager) {
+    const params *p = m->p;
+    agents *ag = &m->ag;
+    gsl_rng *r = m->r;
+    rng_reset(r, m->seed, m->rep, (uint32_t)slot, (uint32_t)ag->gen[slot], RNG_AGENT, 0);
+    ag->org[slot] = org_index;
+    ag->dom[slot] = (int8_t)dom;
+    ag->manager[slot] = (uint8_t)manager;
+    for (int d = 0; d < ag->D; d++)
+        ag->skill[(size_t)slot * ag->D + d] =
+            d == dom ? beta(r, p->skill_own_a, p->skill_own_b) : beta(r, p->skill_other_a, p->skill_other_b);
+    ag->m0[slot] = ag->m[slot] = beta(r, p->m_a, p->m_b);
+    ag->theta[slot] = truncated_normal01(r, p->theta_mu, p->theta_sd);
+    ag->rho[slot] = gsl_rng_uniform(r);
+    ag->fatigue[slot] = 0;
+    ag->synced[slot] = m->t;
+    ag->load[slot] = 0;
+    /* Departure: geometric waiting time with the weekly hazard tau_turn / 52. */
+    double h = p->tau_turn / 52.0;
+    int32_t leave = INT32_MAX;
+    if (h > 0) {
+        rng_reset(r, m->seed, m->rep, (uint32_t)slot, (uint32_t)ag->gen[slot], RNG_TURNOVER, 0);
+        unsigned k = gsl_ran_geometric(r, h > 1 ? 1 : h);
+        if ((double)m->t + k <= m->T) leave = m->t + (int32_t)k;
+    }
+    ag->leave_at[slot] = leave;
+    if (leave <= m->T) {
+        ag->next_leaver[slot] = m->leaver_head[leave];
+        m->leaver_head[leave] = slot;
+    }
+}
+
+void world_sync_agent(model *m, int a) {
+    agents *ag = &m->ag;
+    int dt = m->t - ag->synced[a];
+    if (dt <= 0) return;
+    const params *p = m->p;
+    ag->m[a] = ag->m0[a] + (ag->m[a] - ag->m0[a]) * pow(1 - p->rho_m, dt);
+    double f = ag->fatigue[a] - p->f_down * dt;
+    ag->fatigue[a] = f > 0 ? f : 0;
+    ag->synced[a] = m->t;
+}
+
+/* A random employee of organisation o with domain d (or any domain when d < 0), -1 if none. */
+static int pick_in_org(model *m, int o, int d) {
+    const org *g = &m->orgs[o];
+    if (d < 0) return g->n ? g->first + (int)rng_below(m->r, (unsigned)g->n) : -1;
+    int lo = g->dom_first[d], hi = g->dom_first[d + 1];
+    return hi > lo ? g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))] : -1;
+}
+
+/* A random employee of organisation o outside domain d. */
+static int pick_other_dept(model *m, int o, int d) {
+    const org *g = &m->orgs[o];
+    int inside = g->dom_first[d + 1] - g->dom_first[d];
+    int outside = g->n - inside;
+    if (outside <= 0) return -1;
+    int k = (int)rng_below(m->r, (unsigned)outside);
+    if (k >= g->dom_first[d]) k += inside;
+    return g->by_dom[k];
+}
+
+static void add_everyday_tie(model *m, int a, int b) {
+    if (b < 0 || a == b || net_find(m, a, b) >= 0) return;
+    const params *p = m->p;
+    double w = p->w_lo + (p->w_hi - p->w_lo) * gsl_rng_uniform(m->r);
+    double T = clip01(world_base_trust(m, a, b) + gsl_ran_gaussian(m->r, p->T_noise));
+    net_add(m, a, b, w, w, T);
+}
+
+/* Within-organisation ties: each employee starts Poisson(deg/2) ties, a share same_dept inside
+ * the own department (stochastic block model), so the mean degree is deg. */
+static void within_ties(model *m, int a, double mean_stubs) {
+    const params *p = m->p;
+    rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->ag.gen[a], RNG_TIES_WITHIN, 0);
+    unsigned k = mean_stubs > 0 ? gsl_ran_poisson(m->r, mean_stubs) : 0;
+    int o = m->ag.org[a], d = m->ag.dom[a];
+    for (unsigned i = 0; i < k; i++) {
+        int b = rng_bernoulli(m->r, p->same_dept) ? pick_in_org(m, o, d) : pick_other_dept(m, o, d);
+        add_everyday_tie(m, a, b);
+    }
+}
+
+/* Organisation index drawn in proportion to size, excluding `self`; cum[] is cumulative size. */
+static int pick_other_org(model *m, const double *cum, int self) {
+    double total = cum[m->n_orgs - 1] - (cum[self] - (self ? cum[self - 1] : 0));
+    double x = gsl_rng_uniform(m->r) * total;
+    double own_lo = self ? cum[self - 1] : 0;
+    if (x >= own_lo) x += cum[self] - own_lo;
+    int lo = 0, hi = m->n_orgs - 1;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (cum[mid] > x) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo == self ? (self + 1) % m->n_orgs : lo;
+}
+
+static void cross_ties(model *m, int a, const double *cum) {
+    const params *p = m->p;
+    rng_reset(m->r, m->seed, m->rep, (uint32_t)a, 0, RNG_TIES_CROSS, 0);
+    unsigned k = p->k_x > 0 ? gsl_ran_poisson(m->r, p->k_x / 2) : 0;
+    for (unsigned i = 0; i < k; i++) {
+        int o = pick_other_org(m, cum, m->ag.org[a]);
+        int b = rng_bernoulli(m->r, p->x_homophily) ? pick_in_org(m, o, m->ag.dom[a]) : pick_in_org(m, o, -1);
+        add_everyday_tie(m, a, b);
+    }
+}
+
+static void build_orgs(model *m) {
+    const scenario *sc = m->sc;
+    const params *p = m->p;
+    int n = sc->n_orgs + sc->gen.count;
+    m->n_orgs = n;
+    m->orgs = xcalloc((size_t)n, sizeof(org));
+    for (int i = 0; i < sc->n_orgs; i++) {
+        const org_spec *s = &sc->orgs[i];
+        m->orgs[i].employees = s->employees;
+        m->orgs[i].power = s->power > 0 ? s->power : s->employees;
+        m->orgs[i].psi = s->failure_tolerance;
+        m->orgs[i].region = s->region;
+    }
+    for (int i = 0; i < sc->gen.count; i++) {
+        rng_reset(m->r, sc->seed, WORLD_ORGS_REPLICATE, (uint32_t)i, 0, RNG_WORLD_ORGS, 0);
+        double size = sc->gen.median_employees * exp(gsl_ran_gaussian(m->r, sc->gen.sigma_ln));
+        org *g = &m->orgs[sc->n_orgs + i];
+        g->employees = size;
+        g->power = size;
+        g->psi = -1;
+        g->region = sc->gen.regions > 0 ? i % sc->gen.regions : 0;
+    }
+    for (int i = 0; i < n; i++) {
+        org *g = &m->orgs[i];
+        if (g->psi < 0) {
+            rng_reset(m->r, m->seed, m->rep, (uint32_t)i, 0, RNG_ORG, 0);
+            g->psi = beta(m->r, p->psi_a, p->psi_b);
+        }
+    }
+}
+
+void world_build(model *m) {
+    const params *p = m->p;
+    build_orgs(m);
+    int total = 0;
+    for (int i = 0; i < m->n_orgs; i++) {
+        org *g = &m->orgs[i];
+        g->first = total;
+        g->n = (int)lround(g->employees);
+        if (g->n < 1) g->n = 1;
+        total += g->n;
+    }
+    agents *ag = &m->ag;
+    int D = (int)p->n_domains;
+    ag->n = total;
+    ag->D = D;
+    ag->org = xcalloc((size_t)total, sizeof *ag->org);
+    ag->dom = xcalloc((size_t)total, sizeof *ag->dom);
+    ag->manager = xcalloc((size_t)total, sizeof *ag->manager);
+    ag->skill = xcalloc((size_t)total * D, sizeof *ag->skill);
+    ag->m = xcalloc((size_t)total, sizeof *ag->m);
+    ag->m0 = xcalloc((size_t)total, sizeof *ag->m0);
+    ag->theta = xcalloc((size_t)total, sizeof *ag->theta);
+    ag->rho = xcalloc((size_t)total, sizeof *ag->rho);
+    ag->fatigue = xcalloc((size_t)total, sizeof *ag->fatigue);
+    ag->synced = xcalloc((size_t)total, sizeof *ag->synced);
+    ag->gen = xcalloc((size_t)total, sizeof *ag->gen);
+    ag->leave_at = xcalloc((size_t)total, sizeof *ag->leave_at);
+    ag->next_leaver = xcalloc((size_t)total, sizeof *ag->next_leaver);
+    ag->load = xcalloc((size_t)total, sizeof *ag->load);
+    ag->memb = xcalloc((size_t)total * SAMEN_LMAX, sizeof *ag->memb);
+    m->leaver_head = xmalloc(sizeof(int) * (size_t)(m->T + 2));
+    for (int t = 0; t <= m->T + 1; t++) m->leaver_head[t] = -1;
+    m->mark = xcalloc((size_t)total, sizeof *m->mark);
+    m->adj.e = xcalloc((size_t)total, sizeof *m->adj.e);
+    m->adj.deg = xcalloc((size_t)total, sizeof *m->adj.deg);
+    m->adj.cap = xcalloc((size_t)total, sizeof *m->adj.cap);
+
+    /* Domains and roles, then traits, org by org. */
+    for (int o = 0; o < m->n_orgs; o++) {
+        org *g = &m->orgs[o];
+        g->dom_first = xcalloc((size_t)D + 1, sizeof(int));
+        g->by_dom = xmalloc(sizeof(int) * (size_t)g->n);
+        g->managers = xmalloc(sizeof(int) * (size_t)g->n);
+        for (int a = g->first; a < g->first + g->n; a++) {
+            rng_reset(m->r, m->seed, m->rep, (uint32_t)a, 0, RNG_AGENT, 1);
+            int d = (int)rng_below(m->r, (unsigned)D);
+            int mgr = rng_bernoulli(m->r, p->manager_share);
+            world_draw_agent(m, a, o, d, mgr);
+            g->dom_first[d + 1]++;
+            if (mgr) g->managers[g->n_managers++] = a;
+        }
+        for (int d = 0; d < D; d++) g->dom_first[d + 1] += g->dom_first[d];
+        int *fill = xcalloc((size_t)D, sizeof(int));
+        for (int a = g->first; a < g->first + g->n; a++) {
+            int d = ag->dom[a];
+            g->by_dom[g->dom_first[d] + fill[d]++] = a;
+        }
+        free(fill);
+    }
+    for (int a = 0; a < total; a++) within_ties(m, a, p->deg_within / 2);
+    if (m->n_orgs > 1 && p->k_x > 0) {
+        double *cum = xmalloc(sizeof(double) * (size_t)m->n_orgs);
+        double s = 0;
+        for (int o = 0; o < m->n_orgs; o++) cum[o] = (s += m->orgs[o].n);
+        for (int a = 0; a < total; a++) cross_ties(m, a, cum);
+        free(cum);
+    }
+}
+
+/* S20: employees whose departure week is now leave every collaboration and the organisation;
+ * a newcomer with the same domain and role, fresh traits and 3 ties in the department takes
+ * the slot. */
+void world_turnover(model *m) {
+    int t = m->t;
+    if (t > m->T) return;
+    /* Collect this week's leavers in slot order (the bucket holds them in insertion order). */
+    int n = 0;
+    for (int a = m->leaver_head[t]; a >= 0; a = m->ag.next_leaver[a]) n++;
+    if (!n) return;
+    int *list = xmalloc(sizeof(int) * (size_t)n);
+    n = 0;
+    for (int a = m->leaver_head[t]; a >= 0; a = m->ag.next_leaver[a]) list[n++] = a;
+    m->leaver_head[t] = -1;
+    for (int i = 1; i < n; i++) /* insertion sort: buckets are small */
+        for (int j = i; j > 0 && list[j - 1] > list[j]; j--) {
+            int x = list[j];
+            list[j] = list[j - 1];
+            list[j - 1] = x;
+        }
+    agents *ag = &m->ag;
+    for (int i = 0; i < n; i++) {
+        int a = list[i];
+        if (ag->leave_at[a] != t) continue;
+        while (ag->load[a] > 0) {
+            int pj = ag->memb[(size_t)a * SAMEN_LMAX + ag->load[a] - 1][0];
+            int k = ag->memb[(size_t)a * SAMEN_LMAX + ag->load[a] - 1][1];
+            project_remove_member(m, &m->proj[pj], k, 1);
+        }
+        while (m->adj.deg[a] > 0) net_remove(m, m->adj.e[a][m->adj.deg[a] - 1]);
+        ag->gen[a]++;
+        world_draw_agent(m, a, ag->org[a], ag->dom[a], ag->manager[a]);
+        rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)ag->gen[a], RNG_TIES_WITHIN, 0);
+        for (int k = 0; k < 3; k++) add_everyday_tie(m, a, pick_in_org(m, ag->org[a], ag->dom[a]));
+    }
+    free(list);
+}
+
+void world_free(model *m) {
+    for (int o = 0; o < m->n_orgs; o++) {
+        free(m->orgs[o].dom_first);
+        free(m->orgs[o].by_dom);
+        free(m->orgs[o].managers);
+    }
+    free(m->orgs);
+    agents *ag = &m->ag;
+    free(ag->org), free(ag->dom), free(ag->manager), free(ag->skill), free(ag->m), free(ag->m0);
+    free(ag->theta), free(ag->rho), free(ag->fatigue), free(ag->synced), free(ag->gen);
+    free(ag->leave_at), free(ag->next_leaver), free(ag->load), free(ag->memb);
+    for (int a = 0; a < ag->n; a++) free(m->adj.e[a]);
+    free(m->adj.e), free(m->adj.deg), free(m->adj.cap);
+    edges *e = &m->ed;
+    free(e->u), free(e->v), free(e->w), free(e->w0), free(e->T), free(e->last), free(e->shared);
+    free(e->alive), free(e->cross), free(e->free_list);
+    free(m->leaver_head), free(m->mark);
+}
