@@ -534,7 +534,7 @@ static void negotiate(model *m, project *pj, double Tx) {
     if (rng_bernoulli(m->r, conflict)) {
         pj->rec.conflicts++;
         team_trust_update(m, pj, 1, 0, p->alpha_minus);
-        pj->E -= p->dE_conf;
+        pj->E = clip01(pj->E - p->dE_conf);
     }
     if (rng_bernoulli(m->r, agree)) {
         if (pj->rec.agreement < 0) pj->rec.agreement = m->t;
@@ -634,7 +634,7 @@ static void milestone(model *m, project *pj) {
         pj->rec.wins++;
         if (pj->rec.first_win < 0) pj->rec.first_win = m->t;
         if (pj->explored) pj->won_since_explore = 1;
-        pj->E += p->dE_win * (1 + p->c_cel * p->celebrate);
+        pj->E = clip01(pj->E + p->dE_win * (1 + p->c_cel * p->celebrate));
         team_trust_update(m, pj, 0, p->alpha_plus * (1 + m->U), 0);
         for (int k = 0; k < pj->n_mem; k++) {
             int a = pj->mem[k].agent;
@@ -650,7 +650,7 @@ static void milestone(model *m, project *pj) {
             double P = pj->P[d] - p->zeta * step * pj->W[d];
             pj->P[d] = P > floor ? P : floor;
         }
-        pj->E -= p->dE_fail * (1 - psi);
+        pj->E = clip01(pj->E - p->dE_fail * (1 - psi));
         team_trust_update(m, pj, 1, 0, p->alpha_minus * (1 - psi) * pj->omega);
         for (int k = 0; k < pj->n_mem; k++) {
             int d = pj->mem[k].stream;

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int run_cohort_cutoff(int horizon) { return horizon > 208 ? horizon - 104 : horizon / 2; }
 
 static void observe(model *m) {
     run_result *out = m->out;

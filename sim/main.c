@@ -1,0 +1,164 @@
+/* samen: the command line. A thin layer over the library: parse arguments, load the scenario,
+ * run the experiment, print. Exit 0 on success, 2 on bad input, 1 on a runtime failure. */
+#include "error.h"
+#include "experiment.h"
+#include "params.h"
+#include "scenario.h"
+#include "version.h"
+#include <errno.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char USAGE[] =
+    "usage: samen COMMAND [ARGS]\n"
+    "\n"
+    "  samen run [SCENARIO] [-o OUT] [--seed N] [--replicates R] [--threads T]\n"
+    "            [--set KEY=VALUE]... [--quiet]\n"
+    "      Run every condition x replicate of SCENARIO (a YAML file) and write OUT (HDF5;\n"
+    "      default NAME.h5). Without SCENARIO, run the built-in default experiment\n"
+    "      (network-first versus structure-first) into samen-default.h5. Prints the comparison.\n"
+    "  samen check FILE...\n"
+    "      Validate scenario files; print each resolved scenario. Errors as FILE:LINE:COL.\n"
+    "  samen params [--markdown | --json-schema]\n"
+    "      The parameter dictionary (every model parameter, default, range, unit, meaning).\n"
+    "  samen --version | --help\n"
+    "\n"
+    "Exit status: 0 success, 1 runtime failure, 2 bad input, 130/143 interrupted.\n"
+    "Documentation: README.md, docs/ODD.md (the model), docs/output.md (the file), docs/scenarios.md.\n";
+
+static noreturn void usage_error(const char *fmt, const char *arg) {
+    fprintf(stderr, "samen: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nRun 'samen --help' for usage.\n");
+    exit(SAMEN_EXIT_INPUT);
+}
+
+/* A whole number in [lo, hi] or a usage error naming the option. */
+static long long parse_int(const char *opt, const char *s, long long lo, long long hi) {
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "samen: %s: expected a whole number in [%lld, %lld], got \"%s\"\n", opt, lo, hi, s);
+        exit(SAMEN_EXIT_INPUT);
+    }
+    return v;
+}
+
+static const char *need_arg(int argc, char **argv, int *i) {
+    if (*i + 1 >= argc) usage_error("%s needs a value", argv[*i]);
+    return argv[++*i];
+}
+
+static int cmd_run(int argc, char **argv) {
+    const char *path = NULL, *out = NULL;
+    long long seed = -1, reps = -1, threads = omp_get_num_procs();
+    int quiet = 0;
+    const char **sets = xcalloc((size_t)argc, sizeof(char *));
+    int n_sets = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--seed")) seed = parse_int("--seed", need_arg(argc, argv, &i), 0, 4294967295LL);
+        else if (!strcmp(a, "--replicates")) reps = parse_int("--replicates", need_arg(argc, argv, &i), 1, 1000000);
+        else if (!strcmp(a, "--threads")) threads = parse_int("--threads", need_arg(argc, argv, &i), 1, 4096);
+        else if (!strcmp(a, "--set")) sets[n_sets++] = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
+        else if (a[0] == '-' && a[1]) usage_error("unknown option '%s'", a);
+        else if (path) usage_error("more than one scenario given ('%s')", a);
+        else path = a;
+    }
+    scenario sc;
+    char err[1024];
+    int rc = path ? scenario_load(path, &sc, err, sizeof err) : scenario_load_default(&sc, err, sizeof err);
+    if (rc) {
+        fprintf(stderr, "%s\n", err);
+        return SAMEN_EXIT_INPUT;
+    }
+    for (int i = 0; i < n_sets; i++)
+        if (scenario_apply_set(&sc, sets[i], err, sizeof err)) {
+            fprintf(stderr, "samen: %s\n", err);
+            scenario_free(&sc);
+            return SAMEN_EXIT_INPUT;
+        }
+    free(sets);
+    if (seed >= 0) sc.seed = (uint32_t)seed;
+    if (reps > 0) sc.replicates = (int)reps;
+    char default_out[SCENARIO_NAME_MAX + 16];
+    if (!out) {
+        snprintf(default_out, sizeof default_out, "%s.h5", path ? sc.name : "samen-default");
+        out = default_out;
+    }
+    experiment_options opt = {out, (int)threads, quiet, argc, argv};
+    experiment_summary sum;
+    rc = experiment_run(&sc, &opt, &sum);
+    if (rc == 0) {
+        if (!quiet) experiment_print_comparison(stdout, &sc, &sum);
+        fprintf(stderr, "samen: wrote %s (%d conditions x %d replicates)\n", out, sc.n_conditions, sc.replicates);
+    }
+    experiment_summary_free(&sum);
+    scenario_free(&sc);
+    return rc;
+}
+
+static int cmd_check(int argc, char **argv) {
+    if (argc < 3) usage_error("%s", "check needs at least one scenario file");
+    int bad = 0;
+    for (int i = 2; i < argc; i++) {
+        scenario sc;
+        char err[1024];
+        if (scenario_load(argv[i], &sc, err, sizeof err)) {
+            fprintf(stderr, "%s\n", err);
+            bad = 1;
+            continue;
+        }
+        if (argc > 3) printf("# %s\n", argv[i]);
+        scenario_print(stdout, &sc);
+        scenario_free(&sc);
+    }
+    return bad ? SAMEN_EXIT_INPUT : 0;
+}
+
+static void params_text(FILE *f) {
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        const param_info *pi = &params_table[i];
+        char def[64];
+        params_format(pi, pi->def, def, sizeof def);
+        if (pi->type == PARAM_CHOICE) fprintf(f, "%-40s %-14s {%s}\n    %s\n", pi->key, def, pi->unit, pi->doc);
+        else fprintf(f, "%-40s %-14s [%g, %g] %s\n    %s\n", pi->key, def, pi->lo, pi->hi, pi->unit, pi->doc);
+    }
+}
+
+static int cmd_params(int argc, char **argv) {
+    if (argc > 3) usage_error("params takes at most one option, got '%s'", argv[3]);
+    if (argc == 2) params_text(stdout);
+    else if (!strcmp(argv[2], "--markdown")) params_write_markdown(stdout);
+    else if (!strcmp(argv[2], "--json-schema")) {
+        params_write_json_schema(stdout);
+        putchar('\n');
+    } else usage_error("unknown option '%s' for params", argv[2]);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    error_install_gsl_handler();
+    if (argc < 2) {
+        fputs(USAGE, stderr);
+        return SAMEN_EXIT_INPUT;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("samen %s (%s)\ncompiler: %s\nflags: %s\n", samen_version, samen_git_revision, samen_compiler, samen_cflags);
+        return 0;
+    }
+    if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
+    if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
+    if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
+    usage_error("unknown command '%s'", cmd);
+}
