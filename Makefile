@@ -122,7 +122,10 @@ patterns: $(BUILD)/samen
 run: $(DEPS_STAMP) $(BUILD)/samen
 	$(BUILD)/samen run
 
-bench: $(DEPS_STAMP) $(BUILD)/samen
+$(BUILD)/bench: bench/bench.c $(BUILD)/libsamen.a
+	$(Q)$(CC) $(CFLAGS) $< $(BUILD)/libsamen.a $(LDFLAGS) $(LDLIBS) -o $@
+
+bench: $(DEPS_STAMP) $(BUILD)/samen $(BUILD)/bench
 	@bench/run.sh
 
 params-doc: $(BUILD)/samen

@@ -84,6 +84,11 @@ static int cmd_run(int argc, char **argv) {
             return SAMEN_EXIT_INPUT;
         }
     free(sets);
+    if (scenario_check_sets(&sc, err, sizeof err)) {
+        fprintf(stderr, "samen: %s\n", err);
+        scenario_free(&sc);
+        return SAMEN_EXIT_INPUT;
+    }
     if (seed >= 0) sc.seed = (uint32_t)seed;
     if (reps > 0) sc.replicates = (int)reps;
     char default_out[SCENARIO_NAME_MAX + 16];

@@ -55,6 +55,9 @@ typedef struct edges {
     uint8_t *alive, *cross;    /* cross: endpoints in different organisations */
     int32_t *free_list;        /* recycled edge ids */
     int n_free;
+    int32_t *xpos;             /* position of a cross-organisation edge in xlist */
+    int32_t *xlist;            /* the live cross-organisation edges (for the weekly trust mean) */
+    int nx;
 } edges;
 
 typedef struct adjacency {
@@ -118,6 +121,7 @@ typedef struct model {
     int n_proj, cap_proj;
     int *leaver_head;          /* [T + 2] */
     double U;                  /* urgency (0 without a crisis) */
+    double base_in, base_x;    /* baseline trust within and between organisations */
     double *decay_T;           /* decay_T[k] = (1 - delta_T)^k, k = 0 .. T + 1 */
     gsl_rng *r;                /* reset before each logical event */
     int32_t *mark;             /* scratch, one per agent, stamp-based */
@@ -139,7 +143,11 @@ typedef struct model {
 /* world.c */
 void world_build(model *m);
 void world_free(model *m);
-double world_base_trust(const model *m, int a, int b);
+/* Baseline trust of a pair: trust.within_org inside an organisation, else the cross-organisation
+ * baseline trust.cross_org + history_weight * history (clipped to [0, 1]). */
+static inline double world_base_trust(const model *m, int a, int b) {
+    return m->ag.org[a] == m->ag.org[b] ? m->base_in : m->base_x;
+}
 void world_draw_agent(model *m, int slot, int org_index, int dom, int manager);
 void world_turnover(model *m);             /* employees leaving this week are replaced */
 void world_sync_agent(model *m, int a);    /* bring lazy m and fatigue up to the current week */
@@ -148,6 +156,7 @@ void world_sync_agent(model *m, int a);    /* bring lazy m and fatigue up to the
 int net_find(model *m, int a, int b);      /* edge id or -1 */
 int net_add(model *m, int a, int b, double w, double w0, double T);
 void net_remove(model *m, int e);
+void net_isolate(model *m, int a);         /* remove every tie of a */
 void net_sync(model *m, int e);            /* apply lazy decay up to m->t */
 double net_prototrust(model *m, int a, int b);
 double net_trust(model *m, int a, int b);  /* tie trust, or prototrust without a tie */

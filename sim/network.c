@@ -45,6 +45,8 @@ static void edges_grow(edges *E) {
     E->alive = xrealloc(E->alive, sizeof *E->alive * (size_t)cap);
     E->cross = xrealloc(E->cross, sizeof *E->cross * (size_t)cap);
     E->free_list = xrealloc(E->free_list, sizeof *E->free_list * (size_t)cap);
+    E->xpos = xrealloc(E->xpos, sizeof *E->xpos * (size_t)cap);
+    E->xlist = xrealloc(E->xlist, sizeof *E->xlist * (size_t)cap);
     E->cap = cap;
 }
 
@@ -81,18 +83,41 @@ int net_add(model *m, int a, int b, double w, double w0, double T) {
     E->shared[e] = 0;
     E->alive[e] = 1;
     E->cross[e] = m->ag.org[a] != m->ag.org[b];
+    if (E->cross[e]) {
+        E->xpos[e] = E->nx;
+        E->xlist[E->nx++] = e;
+    }
     adj_push(m, a, e);
     adj_push(m, b, e);
     return e;
 }
 
-void net_remove(model *m, int e) {
+/* Mark e dead and recycle its id; the caller has taken it out of the adjacency lists. */
+static void edge_free(model *m, int e) {
     edges *E = &m->ed;
-    adj_drop(m, E->u[e], e);
-    adj_drop(m, E->v[e], e);
     E->alive[e] = 0;
+    if (E->cross[e]) {
+        int last = E->xlist[--E->nx];
+        E->xlist[E->xpos[e]] = last;
+        E->xpos[last] = E->xpos[e];
+    }
     if (E->n_free == E->cap) edges_grow(E);
     E->free_list[E->n_free++] = e;
+}
+
+void net_remove(model *m, int e) {
+    adj_drop(m, m->ed.u[e], e);
+    adj_drop(m, m->ed.v[e], e);
+    edge_free(m, e);
+}
+
+void net_isolate(model *m, int a) {
+    for (int i = m->adj.deg[a] - 1; i >= 0; i--) {
+        int e = m->adj.e[a][i];
+        adj_drop(m, m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e], e);
+        edge_free(m, e);
+    }
+    m->adj.deg[a] = 0;
 }
 
 void net_sync(model *m, int e) {
@@ -176,10 +201,12 @@ void net_cross_trust(model *m, double *mean, int *count) {
     edges *E = &m->ed;
     double s = 0;
     int n = 0;
-    for (int e = 0; e < E->n; e++) {
-        if (!E->alive[e] || !E->cross[e]) continue;
-        net_sync(m, e);
-        s += E->T[e];
+    /* Read-only lazy decay: every cross-organisation pair shares the baseline base_x. */
+    double base = m->base_x;
+    for (int i = 0; i < E->nx; i++) {
+        int e = E->xlist[i];
+        int dt = m->t - E->last[e];
+        s += E->shared[e] > 0 || dt <= 0 ? E->T[e] : base + (E->T[e] - base) * m->decay_T[dt];
         n++;
     }
     *mean = n ? s / n : NAN;

@@ -60,8 +60,11 @@ int scenario_load_default(scenario *sc, char *err, size_t n);
 extern const char scenario_default_text[];
 
 /* Apply "KEY=VALUE" to every condition (the last word). KEY is a parameter key, or one of
- * horizon, seed, replicates. Returns 0, or -1 with "--set KEY=VALUE: message" in err. */
+ * horizon, seed, replicates. Returns 0, or -1 with "--set KEY=VALUE: message" in err.
+ * Checks the value alone; call scenario_check_sets after the last --set for the checks
+ * between parameters (so that min and max can be moved together). */
 int scenario_apply_set(scenario *sc, const char *assignment, char *err, size_t n);
+int scenario_check_sets(const scenario *sc, char *err, size_t n);
 
 /* Print the resolved scenario as YAML: header keys, world, and for each condition only the
  * parameters that differ from the defaults. */

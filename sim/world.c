@@ -14,11 +14,6 @@
 
 static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 
-double world_base_trust(const model *m, int a, int b) {
-    const params *p = m->p;
-    if (m->ag.org[a] == m->ag.org[b]) return p->T_in;
-    return clip01(p->T_x + p->h_weight * p->h_hist);
-}
 
 static double truncated_normal01(gsl_rng *r, double mu, double sd) {
     if (sd <= 0) return clip01(mu);
@@ -174,6 +169,8 @@ static void build_orgs(model *m) {
 
 void world_build(model *m) {
     const params *p = m->p;
+    m->base_in = p->T_in;
+    m->base_x = clip01(p->T_x + p->h_weight * p->h_hist);
     build_orgs(m);
     int total = 0;
     for (int i = 0; i < m->n_orgs; i++) {
@@ -241,6 +238,11 @@ void world_build(model *m) {
     }
 }
 
+static int cmp_int(const void *x, const void *y) {
+    int a = *(const int *)x, b = *(const int *)y;
+    return (a > b) - (a < b);
+}
+
 /* S20: employees whose departure week is now leave every collaboration and the organisation;
  * a newcomer with the same domain and role, fresh traits and 3 ties in the department takes
  * the slot. */
@@ -255,12 +257,7 @@ void world_turnover(model *m) {
     n = 0;
     for (int a = m->leaver_head[t]; a >= 0; a = m->ag.next_leaver[a]) list[n++] = a;
     m->leaver_head[t] = -1;
-    for (int i = 1; i < n; i++) /* insertion sort: buckets are small */
-        for (int j = i; j > 0 && list[j - 1] > list[j]; j--) {
-            int x = list[j];
-            list[j] = list[j - 1];
-            list[j - 1] = x;
-        }
+    qsort(list, (size_t)n, sizeof(int), cmp_int);
     agents *ag = &m->ag;
     for (int i = 0; i < n; i++) {
         int a = list[i];
@@ -270,7 +267,7 @@ void world_turnover(model *m) {
             int k = ag->memb[(size_t)a * SAMEN_LMAX + ag->load[a] - 1][1];
             project_remove_member(m, &m->proj[pj], k, 1);
         }
-        while (m->adj.deg[a] > 0) net_remove(m, m->adj.e[a][m->adj.deg[a] - 1]);
+        net_isolate(m, a);
         ag->gen[a]++;
         world_draw_agent(m, a, ag->org[a], ag->dom[a], ag->manager[a]);
         rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)ag->gen[a], RNG_TIES_WITHIN, 0);
@@ -294,6 +291,6 @@ void world_free(model *m) {
     free(m->adj.e), free(m->adj.deg), free(m->adj.cap);
     edges *e = &m->ed;
     free(e->u), free(e->v), free(e->w), free(e->w0), free(e->T), free(e->last), free(e->shared);
-    free(e->alive), free(e->cross), free(e->free_list);
+    free(e->alive), free(e->cross), free(e->free_list), free(e->xpos), free(e->xlist);
     free(m->leaver_head), free(m->mark);
 }

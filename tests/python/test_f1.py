@@ -20,7 +20,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 SAMEN = os.environ.get("SAMEN", os.path.join(ROOT, "build", "samen"))
 REPLICATES = 200
 BREAK_A = [
-    "opportunity.alignment_max=1", "opportunity.alignment_min=0.9", "alignment.drift_rate=0",
+    "opportunity.alignment_min=0.9", "opportunity.alignment_max=1", "alignment.drift_rate=0",
     "negotiation.power=0", "trust.history=0.5", "engagement.crowding=0",
 ]
 
