@@ -17,11 +17,10 @@ PYTHON  ?= /usr/bin/python3
 BUILD   ?= build
 PREFIX  ?= /usr/local
 
-HDF5_CFLAGS := $(shell pkg-config --cflags hdf5 2>/dev/null)
-HDF5_LIBDIR := $(shell pkg-config --variable=libdir hdf5 2>/dev/null)
-HDF5_LIBS   := $(shell pkg-config --libs hdf5 2>/dev/null) $(if $(HDF5_LIBDIR),-L$(HDF5_LIBDIR)) -lhdf5_hl
-DEP_CFLAGS  := $(HDF5_CFLAGS) $(shell pkg-config --cflags gsl yaml-0.1 2>/dev/null)
-DEP_LIBS    := $(HDF5_LIBS) $(shell pkg-config --libs gsl yaml-0.1 2>/dev/null) -lm
+# Deferred (=, not :=): on a fresh machine the packages are installed by the first recipe, after
+# the Makefile is read, so pkg-config must be asked when a command runs. Cached after first use.
+DEP_CFLAGS   = $(eval DEP_CFLAGS := $(shell pkg-config --cflags hdf5 gsl yaml-0.1 2>/dev/null))$(DEP_CFLAGS)
+DEP_LIBS     = $(eval DEP_LIBS := $(shell pkg-config --libs hdf5 gsl yaml-0.1 2>/dev/null) -lhdf5_hl -lm)$(DEP_LIBS)
 
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
@@ -142,3 +141,5 @@ clean:
 	rm -rf $(BUILD) build-asan
 
 -include $(wildcard $(BUILD)/obj/*.d $(BUILD)/tests/*.d)
+print-%: # make print-VAR shows a variable (debugging the build)
+	@echo '$*=$($*)'

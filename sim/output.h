@@ -23,9 +23,4 @@ void output_close(output *o);
 /* Remove PATH.partial and free everything (after an error or an interrupt). */
 void output_abort(output *o);
 
-/* The cohort cut-off week: opportunities arriving before it form the cohort whose outcomes the
- * summaries score. horizon - 104 when horizon > 208, else horizon / 2 (integer division).
- * Defined in metrics.c; written to every file as the root attribute cohort_cutoff. */
-int run_cohort_cutoff(int horizon);
-
 #endif

@@ -1,0 +1,638 @@
+/* output: the HDF5 writer. The layout is documented in docs/output.md; keep the two in step.
+ *
+ * Every HDF5 call is checked and the first failure ends the program through die(), naming the
+ * object and HDF5's own reason; nothing is written after a failure, so the first error is the
+ * one reported, and the cleanup hook removes PATH.partial. */
+#include "output.h"
+#include "error.h"
+#include "params.h"
+#include "version.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <gsl/gsl_version.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#define OUT_CHUNK_BYTES (64 * 1024)  /* target chunk size; chunks land in [32, 64] KiB or span the dataset */
+#define OUT_CACHE_BYTES (2 << 20)    /* chunk cache per series dataset */
+#define OUT_DEFLATE 4
+
+struct output {
+    char *path, *partial;
+    int n_cond, n_rep, horizon;      /* C, R, T */
+    hid_t file;
+    hid_t ts[N_TS], sum[N_SUM];
+    hid_t dim_cond, dim_rep, dim_time; /* root dimension scales, kept open to attach later variables */
+    hid_t prov;                      /* /provenance, kept open for wall_seconds */
+    unsigned char *written;          /* [C * R]: run stored */
+    project_record **proj;           /* [C * R]: copies, sorted by id */
+    int *n_proj;                     /* [C * R] */
+    struct timespec t0;
+};
+
+/* The writer whose partial file the die() hook removes (one open writer at a time). */
+static output *out_current;
+
+static void out_cleanup(void) {
+    if (out_current) unlink(out_current->partial);
+}
+
+/* ---- error checking --------------------------------------------------------------------------- */
+
+enum { OUT_DESC_MAX = 1024 };
+
+/* Keep the innermost (most specific) message of HDF5's error stack. */
+static herr_t err_walk(unsigned n, const H5E_error2_t *e, void *data) {
+    if (n == 0 && e->desc && *e->desc) snprintf(data, OUT_DESC_MAX, "%s", e->desc);
+    return 0;
+}
+
+static noreturn void out_fail(const output *o, const char *call, const char *obj) {
+    char desc[OUT_DESC_MAX] = "", reason[OUT_DESC_MAX];
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, err_walk, desc);
+    /* A system error reads "file write failed: time = ..., errno = 28, error message = 'No space
+     * left on device', ...": keep the action and the system's message. */
+    const char *em = strstr(desc, "error message = '");
+    if (em) {
+        em += strlen("error message = '");
+        snprintf(reason, sizeof reason, "%.*s: %.*s", (int)strcspn(desc, ":"), desc, (int)strcspn(em, "'"), em);
+    } else snprintf(reason, sizeof reason, "%s", desc);
+    for (char *c = reason; *c; c++)
+        if (*c == '\n' || *c == '\r' || *c == '\t') *c = ' ';
+    size_t fn = strcspn(call, "(");
+    die("cannot write %s: %.*s failed on '%s'%s%s", o->partial, (int)fn, call, obj, *reason ? ": " : "", reason);
+}
+
+static long long out_ok(const output *o, long long rc, const char *call, const char *obj) {
+    if (rc < 0) out_fail(o, call, obj);
+    return rc;
+}
+/* Check an HDF5 call (negative = failure) of the writer `o` in scope, naming the object. */
+#define OUT_OK(call, obj) out_ok(o, (long long)(call), #call, (obj))
+
+/* ---- attributes ------------------------------------------------------------------------------- */
+
+/* Text: scalar fixed-length null-terminated string; ASCII unless the text holds other bytes. */
+static void attr_text(output *o, hid_t loc, const char *obj, const char *name, const char *text) {
+    size_t len = strlen(text);
+    H5T_cset_t cset = H5T_CSET_ASCII;
+    for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+        if (*c >= 0x80) cset = H5T_CSET_UTF8;
+    hid_t t = OUT_OK(H5Tcopy(H5T_C_S1), obj);
+    OUT_OK(H5Tset_size(t, len + 1), obj);
+    OUT_OK(H5Tset_strpad(t, H5T_STR_NULLTERM), obj);
+    OUT_OK(H5Tset_cset(t, cset), obj);
+    hid_t s = OUT_OK(H5Screate(H5S_SCALAR), obj);
+    hid_t a = OUT_OK(H5Acreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT), name);
+    OUT_OK(H5Awrite(a, t, text), name);
+    OUT_OK(H5Aclose(a), name);
+    OUT_OK(H5Sclose(s), obj);
+    OUT_OK(H5Tclose(t), obj);
+}
+
+/* Numbers: a 1-D array of n values (n >= 1). */
+static void attr_num(output *o, hid_t loc, const char *name, hid_t ftype, hid_t mtype, const void *v, hsize_t n) {
+    hid_t s = OUT_OK(H5Screate_simple(1, &n, NULL), name);
+    hid_t a = OUT_OK(H5Acreate2(loc, name, ftype, s, H5P_DEFAULT, H5P_DEFAULT), name);
+    OUT_OK(H5Awrite(a, mtype, v), name);
+    OUT_OK(H5Aclose(a), name);
+    OUT_OK(H5Sclose(s), name);
+}
+static void attr_i32(output *o, hid_t loc, const char *name, int32_t v) {
+    attr_num(o, loc, name, H5T_STD_I32LE, H5T_NATIVE_INT32, &v, 1);
+}
+static void attr_f64(output *o, hid_t loc, const char *name, double v) {
+    attr_num(o, loc, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &v, 1);
+}
+
+/* CF categories from a long name of the form "0 word words, 1 word, ...": returns the number of
+ * categories (>= 2) and the meanings, blank-separated, with the words of one joined by '_';
+ * 0 when the long name is not such a list. */
+static int flags_parse(const char *s, char *meanings, size_t n) {
+    int k = 0;
+    size_t m = 0;
+    for (;;) {
+        char *end;
+        long v = strtol(s, &end, 10);
+        if (end == s || v != k || *end != ' ') return 0;
+        s = end + 1;
+        if (m && m + 1 < n) meanings[m++] = ' ';
+        size_t w = strcspn(s, ",");
+        if (w == 0) return 0;
+        for (size_t i = 0; i < w; i++) {
+            char c = s[i];
+            if (!(c == ' ' || c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) return 0;
+            if (m + 1 >= n) return 0;
+            meanings[m++] = c == ' ' ? '_' : c;
+        }
+        meanings[m] = '\0';
+        k++;
+        s += w;
+        if (*s == '\0') return k >= 2 ? k : 0;
+        if (s[0] != ',' || s[1] != ' ') return 0;
+        s += 2;
+    }
+}
+
+/* ---- datasets --------------------------------------------------------------------------------- */
+
+enum { VAR_COMPRESS = 1, VAR_NAN_FILL = 2 };
+
+/* Chunk shape: the trailing axes first, as much of each as fits OUT_CHUNK_BYTES, never more than
+ * the dataset. */
+static void chunk_shape(int rank, const hsize_t *dims, size_t elem, hsize_t *chunk) {
+    hsize_t prod = elem;
+    for (int i = rank - 1; i >= 0; i--) {
+        hsize_t fit = prod >= OUT_CHUNK_BYTES ? 1 : OUT_CHUNK_BYTES / prod;
+        chunk[i] = dims[i] < fit ? dims[i] : fit;
+        prod *= chunk[i];
+    }
+}
+
+/* Create a variable. obj names it in messages ("/active", "/parameters/formation"). */
+static hid_t var_create(output *o, hid_t loc, const char *obj, const char *name, hid_t ftype, int rank,
+                        const hsize_t *dims, int flags) {
+    hid_t dcpl = OUT_OK(H5Pcreate(H5P_DATASET_CREATE), obj);
+    hid_t dapl = OUT_OK(H5Pcreate(H5P_DATASET_ACCESS), obj);
+    OUT_OK(H5Pset_obj_track_times(dcpl, 0), obj);
+    OUT_OK(H5Pset_attr_creation_order(dcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), obj);
+    int empty = 0;
+    for (int i = 0; i < rank; i++) empty |= dims[i] == 0;
+    if ((flags & VAR_COMPRESS) && !empty) {
+        hsize_t chunk[H5S_MAX_RANK];
+        chunk_shape(rank, dims, H5Tget_size(ftype), chunk);
+        OUT_OK(H5Pset_chunk(dcpl, rank, chunk), obj);
+        OUT_OK(H5Pset_shuffle(dcpl), obj);
+        OUT_OK(H5Pset_deflate(dcpl, OUT_DEFLATE), obj);
+        OUT_OK(H5Pset_fletcher32(dcpl), obj);
+        OUT_OK(H5Pset_chunk_cache(dapl, H5D_CHUNK_CACHE_NSLOTS_DEFAULT, OUT_CACHE_BYTES, H5D_CHUNK_CACHE_W0_DEFAULT),
+               obj);
+    }
+    if (flags & VAR_NAN_FILL) {
+        double nan = NAN;
+        OUT_OK(H5Pset_fill_value(dcpl, H5T_NATIVE_DOUBLE, &nan), obj);
+    }
+    hid_t s = OUT_OK(H5Screate_simple(rank, dims, NULL), obj);
+    hid_t d = OUT_OK(H5Dcreate2(loc, name, ftype, s, H5P_DEFAULT, dcpl, dapl), obj);
+    OUT_OK(H5Sclose(s), obj);
+    OUT_OK(H5Pclose(dapl), obj);
+    OUT_OK(H5Pclose(dcpl), obj);
+    return d;
+}
+
+static void var_meta(output *o, hid_t d, const char *obj, const char *units, const char *long_name) {
+    if (units) attr_text(o, d, obj, "units", units);
+    attr_text(o, d, obj, "long_name", long_name);
+}
+
+static void var_write(output *o, hid_t d, const char *obj, hid_t mtype, const void *buf) {
+    OUT_OK(H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf), obj);
+}
+
+/* A 1-D int32 dimension scale holding 0..n-1. */
+static hid_t dim_index(output *o, hid_t loc, const char *obj, const char *name, hsize_t n, const char *units,
+                       const char *long_name, int flags) {
+    hid_t d = var_create(o, loc, obj, name, H5T_STD_I32LE, 1, &n, flags);
+    if (n) {
+        int32_t *v = xmalloc(n * sizeof *v);
+        for (hsize_t i = 0; i < n; i++) v[i] = (int32_t)i;
+        var_write(o, d, obj, H5T_NATIVE_INT32, v);
+        free(v);
+    }
+    OUT_OK(H5DSset_scale(d, name), obj);
+    var_meta(o, d, obj, units, long_name);
+    return d;
+}
+
+static void attach(output *o, hid_t d, const char *obj, int rank, const hid_t *scales) {
+    for (int i = 0; i < rank; i++) OUT_OK(H5DSattach_scale(d, scales[i], (unsigned)i), obj);
+}
+
+/* condition_name(condition, name_strlen): the names as a netCDF char array (NC_CHAR, which
+ * xarray turns into strings). netCDF-C 4.9.0 misreads arrays of fixed-length strings, so this is
+ * the form every reader gets right. name_strlen is a netCDF dimension without a variable: its
+ * scale name says so and its values (zeros) mean nothing. */
+static void condition_names(output *o, hid_t loc, const char *where, const scenario *sc, hid_t dim_cond) {
+    char obj[128];
+    size_t len = 1;
+    for (int c = 0; c < sc->n_conditions; c++) {
+        size_t l = strnlen(sc->conditions[c].name, SCENARIO_NAME_MAX);
+        if (l > len) len = l;
+    }
+    hsize_t slen = len;
+    snprintf(obj, sizeof obj, "%s/name_strlen", where);
+    hid_t dlen = var_create(o, loc, obj, "name_strlen", H5T_IEEE_F32LE, 1, &slen, 0);
+    float *zero = xcalloc(len, sizeof *zero); /* written so that h5diff can compare it */
+    var_write(o, dlen, obj, H5T_NATIVE_FLOAT, zero);
+    free(zero);
+    char scale_name[96];
+    snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but not a netCDF variable.%10d", (int)len);
+    OUT_OK(H5DSset_scale(dlen, scale_name), obj);
+
+    snprintf(obj, sizeof obj, "%s/condition_name", where);
+    hid_t t = OUT_OK(H5Tcopy(H5T_C_S1), obj);
+    OUT_OK(H5Tset_size(t, 1), obj);
+    OUT_OK(H5Tset_strpad(t, H5T_STR_NULLPAD), obj);
+    hsize_t dims[2] = {(hsize_t)sc->n_conditions, slen};
+    hid_t d = var_create(o, loc, obj, "condition_name", t, 2, dims, 0);
+    char *buf = xcalloc((size_t)sc->n_conditions, len);
+    for (int c = 0; c < sc->n_conditions; c++)
+        memcpy(buf + (size_t)c * len, sc->conditions[c].name, strnlen(sc->conditions[c].name, SCENARIO_NAME_MAX));
+    var_write(o, d, obj, t, buf);
+    free(buf);
+    attr_text(o, d, obj, "long_name", "condition name");
+    attr_text(o, d, obj, "_Encoding", "utf-8");
+    hid_t scales[2] = {dim_cond, dlen};
+    attach(o, d, obj, 2, scales);
+    OUT_OK(H5Dclose(d), obj);
+    OUT_OK(H5Tclose(t), obj);
+    OUT_OK(H5Dclose(dlen), "name_strlen");
+}
+
+static hid_t group_create(output *o, hid_t loc, const char *name) {
+    hid_t gcpl = OUT_OK(H5Pcreate(H5P_GROUP_CREATE), name);
+    OUT_OK(H5Pset_obj_track_times(gcpl, 0), name);
+    OUT_OK(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), name);
+    OUT_OK(H5Pset_attr_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), name);
+    hid_t g = OUT_OK(H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT), name);
+    OUT_OK(H5Pclose(gcpl), name);
+    return g;
+}
+
+/* ---- the parts of the file ----------------------------------------------------------------------- */
+
+static void write_root_attributes(output *o, const scenario *sc) {
+    hid_t f = o->file;
+    const char *obj = "/";
+    char buf[256];
+    unsigned maj, min, rel;
+    attr_text(o, f, obj, "Conventions", "CF-1.8");
+    attr_text(o, f, obj, "title", sc->title[0] ? sc->title : sc->name);
+    snprintf(buf, sizeof buf, "samen %s", samen_version);
+    attr_text(o, f, obj, "source", buf);
+    attr_text(o, f, obj, "samen_version", samen_version);
+    attr_text(o, f, obj, "git_revision", samen_git_revision);
+    attr_text(o, f, obj, "compiler", samen_compiler);
+    attr_text(o, f, obj, "cflags", samen_cflags);
+    OUT_OK(H5get_libversion(&maj, &min, &rel), obj);
+    snprintf(buf, sizeof buf, "%u.%u.%u", maj, min, rel);
+    attr_text(o, f, obj, "hdf5_version", buf);
+    attr_text(o, f, obj, "gsl_version", gsl_version);
+    attr_text(o, f, obj, "yaml_version", yaml_get_version_string());
+    attr_text(o, f, obj, "scenario_name", sc->name);
+    attr_text(o, f, obj, "scenario_text", sc->text ? sc->text : "");
+    int64_t seed = sc->seed;
+    attr_num(o, f, "seed", H5T_STD_I64LE, H5T_NATIVE_INT64, &seed, 1);
+    attr_i32(o, f, "horizon", sc->horizon);
+    attr_i32(o, f, "replicates", sc->replicates);
+    attr_i32(o, f, "cohort_cutoff", run_cohort_cutoff(sc->horizon));
+}
+
+static void write_parameters(output *o, const scenario *sc) {
+    hid_t g = group_create(o, o->file, "parameters");
+    hsize_t nc = (hsize_t)sc->n_conditions;
+    hid_t dim = dim_index(o, g, "/parameters/condition", "condition", nc, "1", "condition index", 0);
+    condition_names(o, g, "/parameters", sc, dim);
+    double *v = xmalloc(nc * sizeof *v);
+    char obj[160], words[512];
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        const param_info *pi = &params_table[i];
+        snprintf(obj, sizeof obj, "/parameters/%s", pi->key);
+        hid_t d = var_create(o, g, obj, pi->key, H5T_IEEE_F64LE, 1, &nc, 0);
+        for (int c = 0; c < sc->n_conditions; c++) v[c] = params_get(&sc->conditions[c].p, pi);
+        var_write(o, d, obj, H5T_NATIVE_DOUBLE, v);
+        var_meta(o, d, obj, pi->type == PARAM_CHOICE ? "1" : pi->unit, pi->doc);
+        attr_text(o, d, obj, "value_type",
+                  pi->type == PARAM_REAL ? "real" : pi->type == PARAM_INT ? "integer" : "choice");
+        attr_f64(o, d, "default", pi->def);
+        attr_f64(o, d, "valid_min", pi->lo);
+        attr_f64(o, d, "valid_max", pi->hi);
+        if (pi->type == PARAM_CHOICE) {
+            int n = (int)pi->hi + 1;
+            double *fv = xmalloc((size_t)n * sizeof *fv);
+            size_t m = 0;
+            words[0] = '\0';
+            for (int k = 0; k < n; k++) {
+                char w[64];
+                fv[k] = k;
+                m += (size_t)snprintf(words + m, sizeof words - m, "%s%s", k ? " " : "",
+                                      params_choice_word(pi, k, w, sizeof w));
+                if (m >= sizeof words) die("output: the words of parameter '%s' are too long", pi->key);
+            }
+            attr_num(o, d, "flag_values", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, fv, (hsize_t)n);
+            attr_text(o, d, obj, "flag_meanings", words);
+            free(fv);
+        }
+        attr_text(o, d, obj, "coordinates", "condition_name");
+        attach(o, d, obj, 1, &dim);
+        OUT_OK(H5Dclose(d), obj);
+    }
+    free(v);
+    OUT_OK(H5Dclose(dim), "/parameters/condition");
+    OUT_OK(H5Gclose(g), "/parameters");
+}
+
+/* argv joined by blanks, single-quoting words a shell would split or expand. */
+static char *command_line(int argc, char **argv) {
+    size_t n = 1;
+    for (int i = 0; i < argc; i++) n += 4 * strlen(argv[i]) + 3;
+    char *s = xmalloc(n), *p = s;
+    *p = '\0';
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        int plain = *a != '\0';
+        for (const char *c = a; *c; c++)
+            if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", *c)) plain = 0;
+        if (i) *p++ = ' ';
+        if (plain) p += sprintf(p, "%s", a);
+        else {
+            *p++ = '\'';
+            for (const char *c = a; *c; c++) {
+                if (*c == '\'') p += sprintf(p, "'\\''");
+                else *p++ = *c;
+            }
+            *p++ = '\'';
+        }
+        *p = '\0';
+    }
+    return s;
+}
+
+static void write_provenance(output *o, const scenario *sc, int argc, char **argv, int threads) {
+    o->prov = group_create(o, o->file, "provenance");
+    const char *obj = "/provenance";
+    char *cl = command_line(argc, argv);
+    attr_text(o, o->prov, obj, "command_line", cl);
+    free(cl);
+    attr_text(o, o->prov, obj, "scenario_path", sc->path ? sc->path : "");
+    char host[256];
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    attr_text(o, o->prov, obj, "host", host);
+    time_t now = time(NULL);
+    struct tm tm;
+    char started[32] = "unknown";
+    if (gmtime_r(&now, &tm)) strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    attr_text(o, o->prov, obj, "started", started);
+    attr_i32(o, o->prov, "threads", threads);
+}
+
+/* Series over (condition, replicate, time) and summaries over (condition, replicate). */
+static void create_run_variables(output *o) {
+    char obj[160], name[128];
+    hsize_t dims[3] = {(hsize_t)o->n_cond, (hsize_t)o->n_rep, (hsize_t)o->horizon + 1};
+    hid_t scales[3] = {o->dim_cond, o->dim_rep, o->dim_time};
+    double nan = NAN;
+    for (int v = 0; v < N_TS; v++) {
+        snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
+        o->ts[v] = var_create(o, o->file, obj, ts_info[v].name, H5T_IEEE_F64LE, 3, dims,
+                              VAR_COMPRESS | VAR_NAN_FILL);
+        var_meta(o, o->ts[v], obj, ts_info[v].units, ts_info[v].long_name);
+        attr_f64(o, o->ts[v], "_FillValue", nan);
+        attr_text(o, o->ts[v], obj, "coordinates", "condition_name");
+        attach(o, o->ts[v], obj, 3, scales);
+    }
+    for (int k = 0; k < N_SUM; k++) {
+        snprintf(name, sizeof name, "summary_%s", sum_info[k].name);
+        snprintf(obj, sizeof obj, "/%s", name);
+        o->sum[k] = var_create(o, o->file, obj, name, H5T_IEEE_F64LE, 2, dims, VAR_COMPRESS | VAR_NAN_FILL);
+        var_meta(o, o->sum[k], obj, sum_info[k].units, sum_info[k].long_name);
+        attr_f64(o, o->sum[k], "_FillValue", nan);
+        attr_text(o, o->sum[k], obj, "coordinates", "condition_name");
+        attach(o, o->sum[k], obj, 2, scales);
+    }
+}
+
+/* ---- the interface ------------------------------------------------------------------------------ */
+
+output *output_open(const char *path, const scenario *sc, int argc, char **argv, int threads) {
+    if (out_current) die("output: %s is still open; one output at a time", out_current->path);
+    if (sc->n_conditions < 1 || sc->replicates < 1 || sc->horizon < 1)
+        die("output: nothing to write (%d conditions, %d replicates, horizon %d)", sc->n_conditions,
+            sc->replicates, sc->horizon);
+    output *o = xcalloc(1, sizeof *o);
+    clock_gettime(CLOCK_MONOTONIC, &o->t0);
+    o->path = xstrdup(path);
+    o->partial = xmalloc(strlen(path) + sizeof ".partial");
+    sprintf(o->partial, "%s.partial", path);
+    o->n_cond = sc->n_conditions;
+    o->n_rep = sc->replicates;
+    o->horizon = sc->horizon;
+    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
+    o->written = xcalloc(runs, 1);
+    o->proj = xcalloc(runs, sizeof *o->proj);
+    o->n_proj = xcalloc(runs, sizeof *o->n_proj);
+
+    out_current = o;
+    error_set_cleanup(out_cleanup);
+    /* After a failed write HDF5 1.10 can crash in its own exit handler while closing the broken
+     * file, turning exit status 1 into a segfault. Files are closed explicitly here, so the
+     * handler is not needed; this only takes effect when no HDF5 call came before. */
+    H5dont_atexit();
+    if (H5open() < 0) die("cannot initialise the HDF5 library");
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+
+    hid_t fcpl = OUT_OK(H5Pcreate(H5P_FILE_CREATE), o->partial);
+    OUT_OK(H5Pset_obj_track_times(fcpl, 0), o->partial);
+    OUT_OK(H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), o->partial);
+    OUT_OK(H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED), o->partial);
+    hid_t fapl = OUT_OK(H5Pcreate(H5P_FILE_ACCESS), o->partial);
+    OUT_OK(H5Pset_libver_bounds(fapl, H5F_LIBVER_V18, H5F_LIBVER_V18), o->partial);
+    OUT_OK(H5Pset_fclose_degree(fapl, H5F_CLOSE_SEMI), o->partial);
+    o->file = OUT_OK(H5Fcreate(o->partial, H5F_ACC_TRUNC, fcpl, fapl), o->partial);
+    OUT_OK(H5Pclose(fapl), o->partial);
+    OUT_OK(H5Pclose(fcpl), o->partial);
+
+    write_root_attributes(o, sc);
+    o->dim_cond = dim_index(o, o->file, "/condition", "condition", (hsize_t)o->n_cond, "1",
+                            "condition index (names in condition_name)", 0);
+    o->dim_rep = dim_index(o, o->file, "/replicate", "replicate", (hsize_t)o->n_rep, "1", "replicate index", 0);
+    o->dim_time = dim_index(o, o->file, "/time", "time", (hsize_t)o->horizon + 1, "week",
+                            "week: 0 is the initial state, t the state at the end of week t", 0);
+    condition_names(o, o->file, "", sc, o->dim_cond);
+    create_run_variables(o);
+    write_parameters(o, sc);
+    write_provenance(o, sc, argc, argv, threads);
+    return o;
+}
+
+static int cmp_project_id(const void *a, const void *b) {
+    int32_t x = ((const project_record *)a)->id, y = ((const project_record *)b)->id;
+    return (x > y) - (x < y);
+}
+
+void output_write_run(output *o, const run_result *r) {
+    if (r->condition < 0 || r->condition >= o->n_cond || r->replicate < 0 || r->replicate >= o->n_rep)
+        die("output: run (condition %d, replicate %d) is outside the %d x %d experiment", r->condition,
+            r->replicate, o->n_cond, o->n_rep);
+    size_t run = (size_t)r->condition * (size_t)o->n_rep + (size_t)r->replicate;
+    if (o->written[run])
+        die("output: run (condition %d, replicate %d) stored twice", r->condition, r->replicate);
+    if (r->horizon != o->horizon)
+        die("output: run (condition %d, replicate %d) has horizon %d, the file %d", r->condition, r->replicate,
+            r->horizon, o->horizon);
+    if (!r->ts || r->n_projects < 0 || (r->n_projects > 0 && !r->projects))
+        die("output: run (condition %d, replicate %d) is incomplete", r->condition, r->replicate);
+
+    hsize_t T1 = (hsize_t)o->horizon + 1;
+    hsize_t start[3] = {(hsize_t)r->condition, (hsize_t)r->replicate, 0}, count[3] = {1, 1, T1};
+    hid_t mem = OUT_OK(H5Screate_simple(1, &T1, NULL), "series");
+    char obj[160];
+    for (int v = 0; v < N_TS; v++) {
+        snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
+        hid_t fs = OUT_OK(H5Dget_space(o->ts[v]), obj);
+        OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
+        OUT_OK(H5Dwrite(o->ts[v], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, r->ts + (size_t)v * T1), obj);
+        OUT_OK(H5Sclose(fs), obj);
+    }
+    OUT_OK(H5Sclose(mem), "series");
+
+    hsize_t one = 1;
+    mem = OUT_OK(H5Screate_simple(1, &one, NULL), "summary");
+    for (int k = 0; k < N_SUM; k++) {
+        snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
+        hid_t fs = OUT_OK(H5Dget_space(o->sum[k]), obj);
+        OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
+        OUT_OK(H5Dwrite(o->sum[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, &r->summary[k]), obj);
+        OUT_OK(H5Sclose(fs), obj);
+    }
+    OUT_OK(H5Sclose(mem), "summary");
+
+    size_t n = (size_t)r->n_projects;
+    project_record *p = xmalloc(n * sizeof *p);
+    if (n) memcpy(p, r->projects, n * sizeof *p);
+    for (size_t i = 0; i < n; i++) p[i].condition = r->condition, p[i].replicate = r->replicate;
+    qsort(p, n, sizeof *p, cmp_project_id);
+    o->proj[run] = p;
+    o->n_proj[run] = r->n_projects;
+    o->written[run] = 1;
+}
+
+/* One 1-D variable per project field over `project`, rows by (condition, replicate, id). */
+static void write_project_table(output *o) {
+    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
+    hsize_t n = 0;
+    for (size_t i = 0; i < runs; i++) n += (hsize_t)o->n_proj[i];
+    hid_t dim = dim_index(o, o->file, "/project", "project", n, "1",
+                          "row of the project table, ordered by condition, replicate and id", VAR_COMPRESS);
+    void *buf = xmalloc((size_t)n * sizeof(double));
+    char name[128], obj[160], meanings[512];
+    for (int f = 0; f < N_PROJ; f++) {
+        const metric_info *mi = &proj_info[f];
+        snprintf(name, sizeof name, "project_%s", mi->name);
+        snprintf(obj, sizeof obj, "/%s", name);
+        size_t k = 0;
+        for (size_t run = 0; run < runs; run++)
+            for (int j = 0; j < o->n_proj[run]; j++, k++) {
+                const char *rec = (const char *)&o->proj[run][j];
+                if (mi->is_int) memcpy((int32_t *)buf + k, rec + mi->offset, sizeof(int32_t));
+                else memcpy((double *)buf + k, rec + mi->offset, sizeof(double));
+            }
+        hid_t d = var_create(o, o->file, obj, name, mi->is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE, 1, &n,
+                             VAR_COMPRESS | (mi->is_int ? 0 : VAR_NAN_FILL));
+        if (n) var_write(o, d, obj, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf);
+        var_meta(o, d, obj, mi->units, mi->long_name);
+        if (!mi->is_int) attr_f64(o, d, "_FillValue", NAN);
+        int32_t fv[64];
+        int nf = mi->is_int ? flags_parse(mi->long_name, meanings, sizeof meanings) : 0;
+        if (nf > 0 && nf <= 64) {
+            for (int i = 0; i < nf; i++) fv[i] = i;
+            attr_num(o, d, "flag_values", H5T_STD_I32LE, H5T_NATIVE_INT32, fv, (hsize_t)nf);
+            attr_text(o, d, obj, "flag_meanings", meanings);
+        }
+        attach(o, d, obj, 1, &dim);
+        OUT_OK(H5Dclose(d), obj);
+    }
+    free(buf);
+    OUT_OK(H5Dclose(dim), "/project");
+}
+
+static void sync_path(const char *path, int flags) {
+    int fd = open(path, flags);
+    if (fd < 0) die("cannot open %s to sync it: %s", path, strerror(errno));
+    if (fsync(fd) != 0) die("cannot sync %s: %s", path, strerror(errno));
+    if (close(fd) != 0) die("cannot close %s: %s", path, strerror(errno));
+}
+
+static void output_free(output *o) {
+    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
+    for (size_t i = 0; i < runs; i++) free(o->proj[i]);
+    free(o->proj);
+    free(o->n_proj);
+    free(o->written);
+    free(o->partial);
+    free(o->path);
+    free(o);
+}
+
+void output_close(output *o) {
+    for (int c = 0; c < o->n_cond; c++)
+        for (int r = 0; r < o->n_rep; r++)
+            if (!o->written[(size_t)c * (size_t)o->n_rep + (size_t)r])
+                die("output: run (condition %d, replicate %d) was never stored; %s is incomplete", c, r, o->path);
+    write_project_table(o);
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    attr_f64(o, o->prov, "wall_seconds", (double)(t1.tv_sec - o->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - o->t0.tv_nsec));
+
+    char obj[160];
+    for (int v = 0; v < N_TS; v++) {
+        snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
+        OUT_OK(H5Dclose(o->ts[v]), obj);
+    }
+    for (int k = 0; k < N_SUM; k++) {
+        snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
+        OUT_OK(H5Dclose(o->sum[k]), obj);
+    }
+    OUT_OK(H5Dclose(o->dim_cond), "/condition");
+    OUT_OK(H5Dclose(o->dim_rep), "/replicate");
+    OUT_OK(H5Dclose(o->dim_time), "/time");
+    OUT_OK(H5Gclose(o->prov), "/provenance");
+    OUT_OK(H5Fflush(o->file, H5F_SCOPE_GLOBAL), o->partial);
+    OUT_OK(H5Fclose(o->file), o->partial);
+    o->file = -1;
+
+    sync_path(o->partial, O_RDONLY);
+    if (rename(o->partial, o->path) != 0) die("cannot rename %s to %s: %s", o->partial, o->path, strerror(errno));
+    char *dir = xstrdup(o->path);
+    char *slash = strrchr(dir, '/');
+    if (!slash) strcpy(dir, ".");
+    else if (slash == dir) dir[1] = '\0';
+    else *slash = '\0';
+    /* The file is at its final path now: a failure below must not remove it. */
+    out_current = NULL;
+    error_set_cleanup(NULL);
+    sync_path(dir, O_RDONLY | O_DIRECTORY);
+    free(dir);
+    output_free(o);
+}
+
+void output_abort(output *o) {
+    if (!o) return;
+    /* Close quietly: the file is being thrown away, so failures here do not matter. */
+    if (o->file > 0) {
+        hid_t ids[] = {o->dim_cond, o->dim_rep, o->dim_time};
+        for (int v = 0; v < N_TS; v++)
+            if (o->ts[v] > 0) H5Dclose(o->ts[v]);
+        for (int k = 0; k < N_SUM; k++)
+            if (o->sum[k] > 0) H5Dclose(o->sum[k]);
+        for (size_t i = 0; i < sizeof ids / sizeof *ids; i++)
+            if (ids[i] > 0) H5Dclose(ids[i]);
+        if (o->prov > 0) H5Gclose(o->prov);
+        H5Fclose(o->file);
+    }
+    unlink(o->partial);
+    if (out_current == o) {
+        out_current = NULL;
+        error_set_cleanup(NULL);
+    }
+    output_free(o);
+}
