@@ -108,7 +108,7 @@ unit: $(UNIT_BIN)
 integration: $(BUILD)/samen
 	@tests/integration/run.sh
 
-pytest: $(BUILD)/samen
+pytest: $(BUILD)/samen $(BUILD)/tests/test_output
 	@$(PYTHON) -m pytest -q tests/python
 
 test: $(DEPS_STAMP) $(BUILD)/samen $(UNIT_BIN)

@@ -24,16 +24,14 @@ static double now(void) {
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
+/* Employees in the scenario's world (generated sizes are drawn): one run of one week. */
 static int agents_of(const scenario *sc) {
-    /* Same rounding as the world builder: named sizes are given, generated ones drawn; run once. */
     run_result r;
     scenario one = *sc;
     one.horizon = 1;
     run_simulate(&one, 0, 0, 1, &r);
     run_result_free(&r);
-    double n = 0;
-    for (int i = 0; i < sc->n_orgs; i++) n += sc->orgs[i].employees;
-    return (int)n;
+    return r.agents;
 }
 
 /* Child: time what is asked, print seconds to the pipe. */

@@ -80,6 +80,7 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
 
     world_build(m);
     int N = m->ag.n;
+    out->agents = N;
     m->hours_week = xcalloc((size_t)N, sizeof(double));
     m->formal_week = xcalloc((size_t)N, sizeof(double));
     m->slack_weight = xcalloc((size_t)N, sizeof(double));

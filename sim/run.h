@@ -40,6 +40,7 @@ enum project_outcome { OUTCOME_FIZZLED, OUTCOME_COMPLETED, OUTCOME_DISSOLVED, OU
 typedef struct run_result {
     int condition, replicate;
     int horizon;                 /* T; series have T + 1 points */
+    int agents;                  /* employees in the world */
     double *ts;                  /* ts[v * (T + 1) + t], owned */
     project_record *projects;    /* one per opportunity, in id order, owned */
     int n_projects;
