@@ -25,8 +25,8 @@ DEP_LIBS     = $(eval DEP_LIBS := $(shell pkg-config --libs hdf5 gsl yaml-0.1 2>
 OPT     ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wno-unused-parameter
 CFLAGS  += -std=c11 $(OPT) $(WARN) -fopenmp -ffp-contract=off -D_POSIX_C_SOURCE=200809L -MMD -MP
-CFLAGS  += $(if $(CI),-Werror) $(DEP_CFLAGS) -Isim
-LDFLAGS += -fopenmp
+CFLAGS  += $(if $(CI),-Werror) $(DEP_CFLAGS) -Isim $(SAN)
+LDFLAGS += -fopenmp $(SAN)
 LDLIBS  += $(DEP_LIBS)
 
 ifeq ($(V),1)
@@ -131,8 +131,8 @@ params-doc: $(BUILD)/samen
 	$(BUILD)/samen params --markdown > docs/parameters.md
 
 asan:
-	$(MAKE) BUILD=build-asan OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer" \
-	        LDFLAGS="-fsanitize=address,undefined" SAMEN=build-asan/samen test
+	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \
+	        SAMEN=build-asan/samen SAMEN_TEST_OUTPUT=build-asan/tests/test_output test
 
 install: $(BUILD)/samen
 	install -D -m 755 $(BUILD)/samen $(DESTDIR)$(PREFIX)/bin/samen

@@ -75,12 +75,14 @@ static int cmd_run(int argc, char **argv) {
     int rc = path ? scenario_load(path, &sc, err, sizeof err) : scenario_load_default(&sc, err, sizeof err);
     if (rc) {
         fprintf(stderr, "%s\n", err);
+        free(sets);
         return SAMEN_EXIT_INPUT;
     }
     for (int i = 0; i < n_sets; i++)
         if (scenario_apply_set(&sc, sets[i], err, sizeof err)) {
             fprintf(stderr, "samen: %s\n", err);
             scenario_free(&sc);
+            free(sets);
             return SAMEN_EXIT_INPUT;
         }
     free(sets);
