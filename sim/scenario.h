@@ -17,7 +17,11 @@ typedef struct org_spec {
     double power;              /* pi_o, power weight (inhabitants, budget); default = employees */
     double failure_tolerance;  /* psi_o in [0,1]; < 0 means drawn from culture.failure_tolerance_a/b */
     int region;                /* region index, >= 0; 0 when the file gives none */
+    int kind;                  /* enum org_kind */
+    int province;              /* index in orgs[] of the province it lies in, -1 none */
 } org_spec;
+
+enum org_kind { ORG_MUNICIPALITY, ORG_PROVINCE, ORG_OTHER, N_ORG_KINDS };
 
 /* Organisations generated in addition to the named ones: sizes ~ LogNormal(ln median, sigma_ln),
  * drawn from the scenario seed (the same in every replicate and condition). */
