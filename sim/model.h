@@ -16,6 +16,8 @@
 /* --- organisations and agents ------------------------------------------------------------------- */
 typedef struct org {
     double employees, power;   /* power: pi_o */
+    int kind;                  /* enum org_kind */
+    int province;              /* index of its province, -1 none */
     double psi;                /* failure tolerance in [0,1] */
     int region;
     int first, n;              /* agents first .. first + n - 1 */
@@ -43,6 +45,9 @@ typedef struct agents {
 } agents;
 
 #define SAMEN_LMAX 10          /* upper bound of agents.max_projects */
+#define SAMEN_MAX_PARTNERS 64  /* partner organisations of one collaboration */
+#define SAMEN_KEY_MANDATE 0x40000000u /* random-stream keys of mandated collaborations (+ region) */
+#define SAMEN_KEY_CRISIS 0x50000000u  /* random-stream key of the crisis collaboration */
 
 /* --- ties ---------------------------------------------------------------------------------------- */
 typedef struct edges {
@@ -75,6 +80,8 @@ enum project_status {
 typedef struct member {
     int32_t agent, gen;
     double c;                  /* formal share: 1 assigned, 0 volunteer, c_cons after consolidation */
+    double formal;             /* formal hours per week this membership is paid for */
+    double mot;                /* motivation for this membership; < 0: the employee's own m */
     double a;                  /* engagement this week */
     double hours;              /* hours available this week */
     int stream;                /* index into the project's domains, -1 none */
@@ -83,8 +90,9 @@ typedef struct member {
 typedef struct project {
     project_record rec;        /* the output row, filled as things happen */
     int status;
-    int formation;             /* 0 network-first, 1 structure-first */
-    int n_part, part[8];       /* partner organisations (at most 8 kept; see world_partners) */
+    uint32_t key;              /* random-stream entity: the opportunity number, or a reserved range */
+    int formation;             /* enum project_formation; network-first rules apply to 0 and 3 */
+    int n_part, part[SAMEN_MAX_PARTNERS]; /* partner organisations */
     int n_dom, dom[8];         /* required domains */
     double q[8], W[8], P[8];   /* weights, work and progress per domain (hours) */
     double V, risk, g, T_target;
@@ -94,6 +102,8 @@ typedef struct project {
     double omega;              /* delegate framing */
     double E, novelty;         /* momentum and its novelty share */
     int champion;              /* member index, -1 none */
+    int designated;            /* champions are designated (CHAMPION), not emergent */
+    int cross_domain;          /* led by a manager from outside its domains */
     int consolidating;         /* 1 while a consolidation negotiation runs, 2 after it agreed */
     int full_scope;            /* the running negotiation is over the full scope (no bonus) */
     int explored;              /* exploration ended (pr >= P_expl once) */
@@ -102,6 +112,11 @@ typedef struct project {
     double x_prev[8];          /* last week's stream shares */
     member *mem;
     int n_mem, cap_mem;
+    double P_rev[8];           /* progress at the last review */
+    int k_rev;                 /* wins at the last review */
+    int handed_over;           /* handed over to the line organisation */
+    int deadline;              /* mandates: week the structure is imposed (-1 none) */
+    int *former, *former_gen, n_former; /* members when it stalled (for revival) */
     double op_T, op_Torg;      /* operation: team trust at completion, its baseline */
     int op_n, *op_agents, *op_gens; /* members at completion, to measure survival */
 } project;
@@ -121,6 +136,11 @@ typedef struct model {
     int n_proj, cap_proj;
     int *leaver_head;          /* [T + 2] */
     double U;                  /* urgency (0 without a crisis) */
+    int n_opp;                 /* ordinary opportunities so far (their numbers key their draws) */
+    uint8_t *mobilised;        /* crisis: employee slot mobilised (per occupant; cleared on turnover) */
+    uint8_t *connector;        /* crisis: managers and the best-connected tenth */
+    int n_mobilised;
+    double week_review;        /* review hours of the current week */
     double base_in, base_x;    /* baseline trust within and between organisations */
     double *decay_T;           /* decay_T[k] = (1 - delta_T)^k, k = 0 .. T + 1 */
     gsl_rng *r;                /* reset before each logical event */
@@ -166,12 +186,43 @@ void net_cross_trust(model *m, double *mean, int *count);
 
 /* project.c */
 void project_arrive(model *m);             /* this week's opportunities: formation */
+project *project_new(model *m, uint32_t key, int id); /* an empty collaboration record */
+void project_draw(model *m, project *pj);  /* S1: domains, work, value, plan (partners kept if set) */
+void project_form_network_first(model *m, project *pj, int need_span);
+void project_form_structure_first(model *m, project *pj);
+void project_add_member(model *m, project *pj, int a, double c, double formal);
+void project_recruit_round(model *m, project *pj, uint32_t round, double threshold_drop, int max_invites);
+void project_release_all(model *m, project *pj);
+void project_end(model *m, project *pj, int outcome);
+void project_seek_champion(model *m, project *pj);
+void project_start_negotiation(model *m, project *pj, int full_scope);
+void project_trust_update(model *m, project *pj, int cross_only, double gain, double loss);
+double project_fit(const model *m, const project *pj, int a);
+double project_utility(model *m, const project *pj, int j, double T, double phi);
+double project_social_share(const model *m, const project *pj, int j);
+double project_progress(const project *pj);
+double project_initial_momentum(model *m, project *pj); /* mean engagement at E = 0.5 */
+double project_engagement(model *m, project *pj, int k); /* S5, member k, with its team trust */
+int project_in_team(const model *m, const project *pj, int a);
+int project_window(int t, double from, double until); /* t in [from, until), until 0 = open */
 void project_act(model *m, project *pj);   /* one week of one active collaboration */
 void project_operate(model *m, project *pj);  /* a delivered result in operation, one week */
 void project_idle(model *m, project *pj);     /* a stalled collaboration, one week */
 void project_top_up(model *m, project *pj);   /* ongoing recruitment of a small network-first team */
 void project_remove_member(model *m, project *pj, int k, int reason);
 int project_is_active(const project *pj);
+
+/* intervention.c: the seed's interventions (brief S12-S19) */
+void intervention_week(model *m);          /* crisis and mandate events of this week */
+void intervention_launch(model *m, project *pj);   /* at launch: cross-domain leader, designated champion */
+void intervention_recruit(model *m, project *pj);  /* before the launch check: job bank, nudge */
+void intervention_after_work(model *m, project *pj); /* after a working week: review, handover */
+void intervention_top_up(model *m, project *pj);   /* every top-up week: job bank for a missing domain */
+void intervention_stalled(model *m, project *pj);  /* a stalled week: revival */
+int intervention_mandate_deadline(model *m, project *pj); /* negotiation past a mandate's deadline */
+void intervention_holdback(model *m, project *pj); /* mandates: who withholds its task package */
+void intervention_culture(model *m, project *pj, int won); /* slow drift of failure tolerance */
+int intervention_celebrating(const model *m);
 
 /* step.c */
 void step_week(model *m);

@@ -1,10 +1,10 @@
-/* project: the life of one collaboration (brief S1-S10, S12-S14).
+/* project: the life of a launched collaboration, one week at a time (brief S4-S14).
  *
- *   arrival (S1) -> network-first recruitment (S2) or structure-first assignment (S3)
- *   -> exploring / structuring (S4) / implementing -> milestones (S8) -> completed and operating (S14)
- *   -> stalled (S10) -> dissolved
+ *   exploring / structuring (S4) / implementing -> milestones (S8) -> completed and operating (S14)
+ *                                               -> stalled (S10) -> dissolved (or revived)
  *
- * Every random draw is keyed by (project id, week, stream, sub), so what happens to one
+ * How collaborations form is formation.c; the interventions hook in through intervention.c.
+ * Every random draw is keyed by (project key, week, stream, sub), so what happens to one
  * collaboration does not shift the draws of any other. Units: hours per week, value in
  * hour-equivalents, probabilities per week. */
 #include "error.h"
@@ -20,16 +20,17 @@ static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 static double skill(const model *m, int a, int d) { return m->ag.skill[(size_t)a * m->ag.D + d]; }
 
 int project_is_active(const project *pj) { return pj->status <= PS_IMPLEMENTING; }
+int project_window(int t, double from, double until) { return t >= from && (until <= 0 || t < until); }
 
 static void rng_for(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
-    rng_reset(m->r, m->seed, m->rep, (uint32_t)pj->rec.id, (uint32_t)m->t, s, sub);
+    rng_reset(m->r, m->seed, m->rep, pj->key, (uint32_t)m->t, s, sub);
 }
 
 static int proj_index(const model *m, const project *pj) { return (int)(pj - m->proj); }
 
 /* --- membership ------------------------------------------------------------------------------------ */
 
-static int in_team(const model *m, const project *pj, int a) {
+int project_in_team(const model *m, const project *pj, int a) {
     int pi = proj_index(m, pj);
     for (int i = 0; i < m->ag.load[a]; i++)
         if (m->ag.memb[(size_t)a * SAMEN_LMAX + i][0] == pi) return 1;
@@ -37,7 +38,7 @@ static int in_team(const model *m, const project *pj, int a) {
 }
 
 /* Best skill among the required domains (fit, round-1 change: the mean dilutes specialists). */
-static double fit(const model *m, const project *pj, int a) {
+double project_fit(const model *m, const project *pj, int a) {
     double f = 0;
     for (int i = 0; i < pj->n_dom; i++) {
         double s = skill(m, a, pj->dom[i]);
@@ -46,11 +47,21 @@ static double fit(const model *m, const project *pj, int a) {
     return f;
 }
 
+/* Mean trust of member k to its team-mates (prototrust where there is no tie yet). */
+static double team_trust(model *m, const project *pj, int k) {
+    if (pj->n_mem < 2) return m->p->T_in;
+    double s = 0;
+    for (int j = 0; j < pj->n_mem; j++)
+        if (j != k) s += net_trust(m, pj->mem[k].agent, pj->mem[j].agent);
+    return s / (pj->n_mem - 1);
+}
+
+/* S5: engagement of a member with team trust Tbar; crowding-out scales with the formal share. */
 static double engagement(model *m, const project *pj, const member *mb, double Tbar) {
     const params *p = m->p;
     int a = mb->agent;
     double crowd = p->kappa_vol + (1 - p->kappa_vol) * mb->c;
-    double meff = m->ag.m[a] * (1 - p->kappa * pj->S * crowd);
+    double meff = (mb->mot >= 0 ? mb->mot : m->ag.m[a]) * (1 - p->kappa * pj->S * crowd);
     double x = p->k0 + p->k_m * (meff - 0.5) + p->k_T * (Tbar - 0.5) + p->k_E * (pj->E - 0.5) + p->k_U * m->U -
                p->k_F * m->ag.fatigue[a];
     double e = sigm(x);
@@ -58,16 +69,11 @@ static double engagement(model *m, const project *pj, const member *mb, double T
     return e > floor ? e : floor;
 }
 
-/* Mean trust of member k to its team-mates (prototrust where there is no tie yet). */
-static double team_trust(model *m, const project *pj, int k) {
-    if (pj->n_mem < 2) return world_base_trust(m, pj->mem[k].agent, pj->mem[k].agent);
-    double s = 0;
-    for (int j = 0; j < pj->n_mem; j++)
-        if (j != k) s += net_trust(m, pj->mem[k].agent, pj->mem[j].agent);
-    return s / (pj->n_mem - 1);
+double project_engagement(model *m, project *pj, int k) {
+    return engagement(m, pj, &pj->mem[k], team_trust(m, pj, k));
 }
 
-static void add_member(model *m, project *pj, int a, double c) {
+void project_add_member(model *m, project *pj, int a, double c, double formal) {
     if (pj->n_mem == pj->cap_mem) {
         pj->cap_mem = pj->cap_mem ? 2 * pj->cap_mem : 16;
         pj->mem = xrealloc(pj->mem, sizeof(member) * (size_t)pj->cap_mem);
@@ -78,6 +84,8 @@ static void add_member(model *m, project *pj, int a, double c) {
     mb->agent = a;
     mb->gen = m->ag.gen[a];
     mb->c = c;
+    mb->formal = formal;
+    mb->mot = -1;
     mb->a = 0.5;
     mb->hours = 0;
     mb->stream = -1;
@@ -88,7 +96,7 @@ static void add_member(model *m, project *pj, int a, double c) {
     if (pj->n_mem > pj->rec.team_peak) pj->rec.team_peak = pj->n_mem;
 }
 
-/* Point agent a's membership entry for this project at member index k. */
+/* Point agent a's membership entry for this project at member index `to`. */
 static void relink(model *m, project *pj, int a, int from, int to) {
     int pi = proj_index(m, pj);
     for (int i = 0; i < m->ag.load[a]; i++) {
@@ -100,14 +108,13 @@ static void relink(model *m, project *pj, int a, int from, int to) {
     }
 }
 
-/* Remove member k. reason: 0 exit, 1 the employee left the organisation, 2 released because
- * the collaboration ended (no knowledge loss, not counted as an exit). */
+/* Remove member k. reason: 0 exit, 1 the employee left the organisation, 2 released (the
+ * collaboration ended, a handover, a hold-back: no knowledge loss, not counted as an exit). */
 void project_remove_member(model *m, project *pj, int k, int reason) {
     const params *p = m->p;
     int a = pj->mem[k].agent;
     for (int j = 0; j < pj->n_mem; j++)
         if (j != k) net_share(m, a, pj->mem[j].agent, -1);
-    /* Drop the agent's entry. */
     int pi = proj_index(m, pj);
     int32_t(*l)[2] = &m->ag.memb[(size_t)a * SAMEN_LMAX];
     for (int i = 0; i < m->ag.load[a]; i++)
@@ -141,336 +148,42 @@ void project_remove_member(model *m, project *pj, int k, int reason) {
     pj->n_mem--;
 }
 
-static void release_all(model *m, project *pj) {
+void project_release_all(model *m, project *pj) {
     while (pj->n_mem > 0) project_remove_member(m, pj, pj->n_mem - 1, 2);
     free(pj->mem);
     pj->mem = NULL;
     pj->cap_mem = 0;
 }
 
-/* --- S1 opportunities ------------------------------------------------------------------------------- */
-
-static void choose_partners(model *m, project *pj) {
-    const params *p = m->p;
-    int n = m->n_orgs;
-    if (n <= 2) {
-        pj->n_part = n;
-        for (int i = 0; i < n; i++) pj->part[i] = i;
-        return;
-    }
-    int hi = (int)p->part_max;
-    if (hi > n) hi = n;
-    if (hi > 8) hi = 8;
-    int lo = (int)p->part_min;
-    if (lo > hi) lo = hi;
-    int k = lo + (int)rng_below(m->r, (unsigned)(hi - lo + 1));
-    /* The first partner in proportion to size, the others from its region where it is big enough. */
-    double total = 0;
-    for (int o = 0; o < n; o++) total += m->orgs[o].n;
-    double x = gsl_rng_uniform(m->r) * total;
-    int first = 0;
-    for (double c = m->orgs[0].n; c <= x && first < n - 1;) c += m->orgs[++first].n;
-    int *cand = xmalloc(sizeof(int) * (size_t)n);
-    int nc = 0;
-    for (int o = 0; o < n; o++)
-        if (o != first && m->orgs[o].region == m->orgs[first].region) cand[nc++] = o;
-    if (nc < k - 1) {
-        nc = 0;
-        for (int o = 0; o < n; o++)
-            if (o != first) cand[nc++] = o;
-    }
-    pj->part[0] = first;
-    for (int i = 1; i < k; i++) {
-        int j = i - 1 + (int)rng_below(m->r, (unsigned)(nc - (i - 1)));
-        int t = cand[i - 1];
-        cand[i - 1] = cand[j];
-        cand[j] = t;
-        pj->part[i] = cand[i - 1];
-    }
-    pj->n_part = k;
-    free(cand);
-}
-
-static void draw_opportunity(model *m, project *pj) {
-    const params *p = m->p;
-    gsl_rng *r = m->r;
-    rng_reset(r, m->seed, m->rep, (uint32_t)pj->rec.id, 0, RNG_OPP_DRAW, 0);
-    choose_partners(m, pj);
-    int D = m->ag.D;
-    int lo = (int)p->dom_min, hi = (int)p->dom_max;
-    if (hi > D) hi = D;
-    if (hi > 8) hi = 8;
-    if (lo > hi) lo = hi;
-    pj->n_dom = lo + (int)rng_below(r, (unsigned)(hi - lo + 1));
-    int all[64];
-    for (int d = 0; d < D; d++) all[d] = d;
-    gsl_ran_choose(r, pj->dom, (size_t)pj->n_dom, all, (size_t)D, sizeof(int));
-    double alpha[8] = {2, 2, 2, 2, 2, 2, 2, 2};
-    gsl_ran_dirichlet(r, (size_t)pj->n_dom, alpha, pj->q);
-    double W = p->W_med * exp(gsl_ran_gaussian(r, p->W_sd));
-    for (int i = 0; i < pj->n_dom; i++) {
-        pj->W[i] = W * pj->q[i];
-        if (pj->W[i] < 1e-9) pj->W[i] = 1e-9;
-        pj->P[i] = 0;
-    }
-    pj->V = W * p->v_ratio * exp(gsl_ran_gaussian(r, p->V_sd));
-    pj->risk = gsl_ran_beta(r, p->risk_a, p->risk_b);
-    pj->g = p->g0_lo + (p->g0_hi - p->g0_lo) * gsl_rng_uniform(r);
-    double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    pj->T_target = W / (p->n_target * H_ref * p->plan_eff);
-    pj->K = (int)p->K;
-    /* Milestone boundaries: the first one qw times a regular step, the rest evenly spaced. */
-    pj->b[0] = 0;
-    double first = p->qw / pj->K;
-    for (int k = 1; k <= pj->K; k++) pj->b[k] = first + (1 - first) * (k - 1) / (pj->K > 1 ? pj->K - 1 : 1);
-    if (pj->K == 1) pj->b[1] = 1;
-    pj->b[pj->K] = 1;
-    pj->rec.work = W;
-    pj->rec.potential = pj->V;
-    pj->rec.partners = pj->n_part;
-    pj->rec.domains = pj->n_dom;
-}
-
-/* --- S2 network-first formation ------------------------------------------------------------------------ */
-
-static int understaffed(const model *m, const project *pj, int d) {
-    for (int i = 0; i < pj->n_dom; i++) {
-        if (pj->dom[i] != d) continue;
-        int want = (int)lround(m->p->n_target * pj->q[i]);
-        if (want < 1) want = 1;
-        int have = 0;
-        for (int j = 0; j < pj->n_mem; j++) have += m->ag.dom[pj->mem[j].agent] == d;
-        return have < want;
-    }
-    return 0;
-}
-
-static double org_psi(const model *m, int a) { return m->orgs[m->ag.org[a]].psi; }
-
-/* The joining utility of j for this project, invited over a tie with trust T (S2). */
-static double utility(model *m, const project *pj, int j, double T) {
-    const params *p = m->p;
-    int ties = m->adj.deg[j], in = 0;
-    for (int i = 0; i < ties; i++) {
-        int e = m->adj.e[j][i];
-        int k = m->ed.u[e] == j ? m->ed.v[e] : m->ed.u[e];
-        in += in_team(m, pj, k);
-    }
-    double phi = ties ? (double)in / ties : 0;
-    return p->beta_m * m->ag.m[j] + p->beta_f * fit(m, pj, j) + p->beta_T * T + p->beta_soc * phi + p->beta_U * m->U -
-           p->beta_r * pj->risk * m->ag.rho[j] * (1 - org_psi(m, j)) - m->ag.theta[j] +
-           (p->s_eps > 0 ? gsl_ran_logistic(m->r, p->s_eps) : 0);
-}
-
-/* One round of invitations: every member invites each eligible tie with probability
- * p_inv * w * (1 if the invitee's domain is needed and under-staffed, else off_need). */
-static void recruit_round(model *m, project *pj, uint32_t round) {
-    const params *p = m->p;
-    rng_for(m, pj, RNG_RECRUIT, round);
-    int n0 = pj->n_mem;
-    int32_t *ties = NULL;
-    int cap = 0;
-    for (int i = 0; i < n0 && pj->n_mem < (int)p->n_max; i++) {
-        int a = pj->mem[i].agent;
-        int deg = m->adj.deg[a];
-        if (deg > cap) ties = xrealloc(ties, sizeof(int32_t) * (size_t)(cap = deg));
-        memcpy(ties, m->adj.e[a], sizeof(int32_t) * (size_t)deg); /* joining adds ties to a */
-        for (int t = 0; t < deg && pj->n_mem < (int)p->n_max; t++) {
-            int e = ties[t];
-            if (!m->ed.alive[e]) continue;
-            net_sync(m, e);
-            int j = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
-            if (m->ed.w[e] < p->w_min || m->ag.load[j] >= (int)p->L_max || in_team(m, pj, j)) continue;
-            double pi = p->p_inv * m->ed.w[e] * (understaffed(m, pj, m->ag.dom[j]) ? 1 : p->inv_offneed);
-            if (!rng_bernoulli(m->r, pi)) continue;
-            world_sync_agent(m, j);
-            if (utility(m, pj, j, m->ed.T[e]) > 0) add_member(m, pj, j, 0);
-        }
-    }
-    free(ties);
-}
-
-static int spans_partners(const model *m, const project *pj) {
-    for (int i = 0; i < pj->n_part; i++) {
-        int found = 0;
-        for (int j = 0; j < pj->n_mem && !found; j++) found = m->ag.org[pj->mem[j].agent] == pj->part[i];
-        if (!found) return 0;
-    }
-    return 1;
-}
-
-static void seek_champion(model *m, project *pj);
-static void start_negotiation(model *m, project *pj, int full_scope);
-
-/* Initial momentum: the mean engagement of the new team, evaluated at E = 0.5 (the honeymoon). */
-static void initial_momentum(model *m, project *pj) {
-    double s = 0;
-    pj->E = 0.5;
-    for (int k = 0; k < pj->n_mem; k++) {
-        pj->mem[k].a = engagement(m, pj, &pj->mem[k], team_trust(m, pj, k));
-        s += pj->mem[k].a;
-    }
-    pj->E = pj->n_mem ? s / pj->n_mem : 0;
-}
-
-static void end_project(model *m, project *pj, int outcome) {
+void project_end(model *m, project *pj, int outcome) {
     pj->status = PS_DONE;
     pj->rec.outcome = outcome;
     pj->rec.end = m->t;
-    release_all(m, pj);
+    project_release_all(m, pj);
 }
 
-static void form_network_first(model *m, project *pj) {
-    const params *p = m->p;
-    /* The seed: an employee of a partner organisation, weight m * fit * exp(lambda_psi * psi). */
-    rng_for(m, pj, RNG_SEED_PICK, 0);
-    double total = 0;
-    for (int i = 0; i < pj->n_part; i++) {
-        const org *g = &m->orgs[pj->part[i]];
-        for (int a = g->first; a < g->first + g->n; a++) {
-            if (m->ag.load[a] >= (int)p->L_max) continue;
-            world_sync_agent(m, a);
-            total += m->ag.m[a] * fit(m, pj, a) * exp(p->lambda_psi * g->psi);
-        }
+double project_progress(const project *pj) {
+    double pr = 1;
+    for (int d = 0; d < pj->n_dom; d++) {
+        double f = pj->P[d] / pj->W[d];
+        if (f < pr) pr = f;
     }
-    int seed = -1;
-    double x = gsl_rng_uniform(m->r) * total;
-    for (int i = 0; i < pj->n_part && seed < 0; i++) {
-        const org *g = &m->orgs[pj->part[i]];
-        for (int a = g->first; a < g->first + g->n; a++) {
-            if (m->ag.load[a] >= (int)p->L_max) continue;
-            x -= m->ag.m[a] * fit(m, pj, a) * exp(p->lambda_psi * g->psi);
-            if (x < 0) {
-                seed = a;
-                break;
-            }
-        }
-    }
-    if (seed < 0 || total <= 0) {
-        end_project(m, pj, OUTCOME_FIZZLED);
-        return;
-    }
-    add_member(m, pj, seed, 0);
-    for (uint32_t round = 0; round < (uint32_t)p->tau_rec && pj->n_mem < (int)p->n_max; round++)
-        recruit_round(m, pj, round);
-    if (pj->n_mem < (int)p->n_min || (p->need_all_partners && !spans_partners(m, pj))) {
-        end_project(m, pj, OUTCOME_FIZZLED);
-        return;
-    }
-    pj->rec.launch = m->t;
-    pj->rec.team_launch = pj->n_mem;
-    pj->omega = p->omega_NF;
-    pj->S = pj->S_goal = p->S_NF0;
-    pj->status = PS_EXPLORING;
-    seek_champion(m, pj);
-    initial_momentum(m, pj);
-    if ((int)p->cons_timing == 1) { /* structure from the start: full-scope negotiation, no exploration */
-        pj->S = pj->S_goal = p->S_cons;
-        pj->explored = 1;
-        start_negotiation(m, pj, 1);
-    }
-}
-
-/* --- S3 structure-first formation ---------------------------------------------------------------------- */
-
-static void form_structure_first(model *m, project *pj) {
-    const params *p = m->p;
-    rng_for(m, pj, RNG_SEED_PICK, 1);
-    double sum_pi = 0;
-    int chair_org = pj->part[0];
-    for (int i = 0; i < pj->n_part; i++) {
-        sum_pi += m->orgs[pj->part[i]].power;
-        if (m->orgs[pj->part[i]].power > m->orgs[chair_org].power) chair_org = pj->part[i];
-    }
-    int chair = -1;
-    int *cand = NULL;
-    for (int i = 0; i < pj->n_part; i++) {
-        int o = pj->part[i];
-        const org *g = &m->orgs[o];
-        int quota = (int)lround(p->n_target * g->power / sum_pi);
-        if (quota < 1) quota = 1;
-        /* Employees of the required domains, uniformly, regardless of motivation ("FTE-verrekening"). */
-        int nc = 0;
-        cand = xrealloc(cand, sizeof(int) * (size_t)(g->n + 1));
-        for (int k = 0; k < pj->n_dom; k++)
-            for (int j = g->dom_first[pj->dom[k]]; j < g->dom_first[pj->dom[k] + 1]; j++) {
-                int a = g->by_dom[j];
-                if (m->ag.load[a] < (int)p->L_max && !m->ag.manager[a]) cand[nc++] = a;
-            }
-        for (int q = 0; q < quota && nc > 0; q++) {
-            int j = (int)rng_below(m->r, (unsigned)nc);
-            add_member(m, pj, cand[j], 1);
-            cand[j] = cand[--nc];
-        }
-        /* One manager per organisation as steering member; the largest partner's chairs. */
-        nc = 0;
-        for (int j = 0; j < g->n_managers; j++)
-            if (m->ag.load[g->managers[j]] < (int)p->L_max && !in_team(m, pj, g->managers[j])) cand[nc++] = g->managers[j];
-        if (nc > 0) {
-            int a = cand[rng_below(m->r, (unsigned)nc)];
-            add_member(m, pj, a, 1);
-            if (o == chair_org) chair = pj->n_mem - 1;
-        }
-    }
-    free(cand);
-    if (pj->n_mem == 0) {
-        end_project(m, pj, OUTCOME_FIZZLED);
-        return;
-    }
-    pj->rec.launch = m->t;
-    pj->rec.team_launch = pj->n_mem;
-    pj->omega = p->omega_SF;
-    pj->S = pj->S_goal = p->S_SF;
-    pj->explored = 0;
-    /* The chair leads only if motivated enough (brief issue 16). */
-    if (chair >= 0 && m->ag.m[pj->mem[chair].agent] > p->m_ch) {
-        pj->champion = chair;
-        pj->rec.champion = 1;
-    }
-    initial_momentum(m, pj);
-    start_negotiation(m, pj, 1);
-}
-
-void project_arrive(model *m) {
-    const params *p = m->p;
-    int n_emp = m->ag.n;
-    rng_reset(m->r, m->seed, m->rep, 0, (uint32_t)m->t, RNG_OPP_ARRIVALS, 0);
-    double lambda = p->opp_rate * n_emp / 1000.0;
-    unsigned n = lambda > 0 ? gsl_ran_poisson(m->r, lambda) : 0;
-    for (unsigned i = 0; i < n; i++) {
-        if (m->n_proj == m->cap_proj) {
-            m->cap_proj = m->cap_proj ? 2 * m->cap_proj : 64;
-            m->proj = xrealloc(m->proj, sizeof(project) * (size_t)m->cap_proj);
-        }
-        project *pj = &m->proj[m->n_proj];
-        memset(pj, 0, sizeof *pj);
-        pj->rec.condition = m->out->condition;
-        pj->rec.replicate = m->out->replicate;
-        pj->rec.id = m->n_proj++;
-        pj->rec.arrival = m->t;
-        pj->rec.launch = pj->rec.agreement = pj->rec.first_win = pj->rec.end = -1;
-        pj->rec.stall = pj->rec.operation_end = -1;
-        pj->rec.outcome = OUTCOME_ACTIVE;
-        pj->champion = -1;
-        pj->formation = (int)p->formation;
-        pj->rec.formation = pj->formation;
-        draw_opportunity(m, pj);
-        if (pj->formation == 0) form_network_first(m, pj);
-        else form_structure_first(m, pj);
-    }
+    return pr;
 }
 
 /* --- S12 champion ------------------------------------------------------------------------------------- */
 
-/* Emergent champion: the member with the highest m * (ties in the team), if m > m_ch. In a
- * structure-first team only managers (the formal leads) are candidates. */
-static void seek_champion(model *m, project *pj) {
+/* The champion: the member with the highest m * (ties in the team). Emergent champions need
+ * m > m_ch; in a structure-first team only managers (the formal leads) are candidates.
+ * Designated champions (the CHAMPION intervention) are appointed whatever their motivation. */
+void project_seek_champion(model *m, project *pj) {
     const params *p = m->p;
-    double best = 0;
+    double best = -1;
     int who = -1;
     for (int k = 0; k < pj->n_mem; k++) {
         int a = pj->mem[k].agent;
-        if (m->ag.m[a] <= p->m_ch || (pj->formation == 1 && !m->ag.manager[a])) continue;
+        if (!pj->designated && (m->ag.m[a] <= p->m_ch || (pj->formation == FORM_STRUCTURE_FIRST && !m->ag.manager[a])))
+            continue;
         int deg = 0;
         for (int j = 0; j < pj->n_mem; j++) deg += j != k && net_find(m, a, pj->mem[j].agent) >= 0;
         double score = m->ag.m[a] * deg;
@@ -480,12 +193,17 @@ static void seek_champion(model *m, project *pj) {
     if (who >= 0) pj->rec.champion = 1;
 }
 
+/* Motivation the champion brings to the champion terms. */
+static double champion_m(const model *m, const project *pj) {
+    return pj->designated ? m->p->ch_designated_m : m->ag.m[pj->mem[pj->champion].agent];
+}
+
 /* --- S4 negotiation --------------------------------------------------------------------------------------- */
 
-static void start_negotiation(model *m, project *pj, int full_scope) {
+void project_start_negotiation(model *m, project *pj, int full_scope) {
     pj->status = PS_STRUCTURING;
     pj->full_scope = full_scope;
-    pj->consolidating = pj->formation == 0 ? 1 : 0;
+    pj->consolidating = pj->formation == FORM_NETWORK_FIRST || pj->formation == FORM_MANDATED_WHAT_NOT_HOW;
     pj->neg_weeks = 0;
 }
 
@@ -504,12 +222,18 @@ static void stall(model *m, project *pj, int reason) {
     pj->status = PS_STALLED;
     if (pj->rec.stall < 0) pj->rec.stall = m->t, pj->rec.stall_reason = reason;
     pj->stall_week = m->t;
-    release_all(m, pj);
+    /* Remember who was in it: their colleagues may restart it (revival). */
+    free(pj->former), free(pj->former_gen);
+    pj->n_former = pj->n_mem;
+    pj->former = xmalloc(sizeof(int) * (size_t)(pj->n_mem + 1));
+    pj->former_gen = xmalloc(sizeof(int) * (size_t)(pj->n_mem + 1));
+    for (int k = 0; k < pj->n_mem; k++) pj->former[k] = pj->mem[k].agent, pj->former_gen[k] = pj->mem[k].gen;
+    project_release_all(m, pj);
 }
 
-/* Apply f to the trust of every tie between team-mates; cross_only limits it to pairs of
- * different organisations. */
-static void team_trust_update(model *m, project *pj, int cross_only, double gain, double loss) {
+/* Trust of every tie between team-mates: T += gain (1 - T), then T *= 1 - loss; cross_only
+ * limits it to pairs of different organisations. */
+void project_trust_update(model *m, project *pj, int cross_only, double gain, double loss) {
     for (int i = 0; i < pj->n_mem; i++)
         for (int j = i + 1; j < pj->n_mem; j++) {
             int a = pj->mem[i].agent, b = pj->mem[j].agent;
@@ -526,6 +250,7 @@ static void team_trust_update(model *m, project *pj, int cross_only, double gain
 
 static void negotiate(model *m, project *pj, double Tx) {
     const params *p = m->p;
+    if (pj->deadline >= 0 && m->t >= pj->deadline && intervention_mandate_deadline(m, pj)) return;
     rng_for(m, pj, RNG_NEGOTIATE, 0);
     double Pi = power_asymmetry(m, pj);
     double scope = pj->full_scope ? 0 : p->a_scope;
@@ -533,7 +258,7 @@ static void negotiate(model *m, project *pj, double Tx) {
     double conflict = clip01(p->c0 * pj->omega * (Pi + p->eps0) * (1 - Tx));
     if (rng_bernoulli(m->r, conflict)) {
         pj->rec.conflicts++;
-        team_trust_update(m, pj, 1, 0, p->alpha_minus);
+        project_trust_update(m, pj, 1, 0, p->alpha_minus);
         pj->E = clip01(pj->E - p->dE_conf);
     }
     if (rng_bernoulli(m->r, agree)) {
@@ -542,13 +267,14 @@ static void negotiate(model *m, project *pj, double Tx) {
         if (pj->consolidating) {
             /* Consolidation formalises membership: part of each member's hours become formal. */
             for (int k = 0; k < pj->n_mem; k++)
-                if (pj->mem[k].c < p->c_cons) pj->mem[k].c = p->c_cons;
+                if (pj->mem[k].c < p->c_cons) pj->mem[k].c = p->c_cons, pj->mem[k].formal = p->c_cons * p->H_fte;
             pj->S_goal = p->S_cons;
             pj->consolidating = 2;
         }
+        if (pj->formation == FORM_MANDATED) intervention_holdback(m, pj);
         return;
     }
-    if (++pj->neg_weeks > (int)p->tau_neg) stall(m, pj, 1);
+    if (pj->deadline < 0 && ++pj->neg_weeks > (int)p->tau_neg) stall(m, pj, 1);
 }
 
 /* --- S6 workstreams, S7 production, S8 milestones ----------------------------------------------------- */
@@ -576,7 +302,8 @@ static void choose_streams(model *m, project *pj, const double *effort) {
         } else {
             /* Self-organised: logit in own skill and last week's crowd (herding). */
             double w[8], tot = 0;
-            for (int d = 0; d < pj->n_dom; d++) tot += w[d] = exp(p->beta_fit * skill(m, a, pj->dom[d]) + p->h_herd * pj->x_prev[d]);
+            for (int d = 0; d < pj->n_dom; d++)
+                tot += w[d] = exp(p->beta_fit * skill(m, a, pj->dom[d]) + p->h_herd * pj->x_prev[d]);
             double x = gsl_rng_uniform(m->r) * tot;
             for (pick = 0; pick < pj->n_dom - 1 && (x -= w[pick]) >= 0; pick++) {
             }
@@ -594,74 +321,18 @@ static void choose_streams(model *m, project *pj, const double *effort) {
     m->herd_n++;
 }
 
-static double progress(const project *pj) {
-    double pr = 1;
-    for (int d = 0; d < pj->n_dom; d++) {
-        double f = pj->P[d] / pj->W[d];
-        if (f < pr) pr = f;
-    }
-    return pr;
-}
-
 static double mean_psi(const model *m, const project *pj) {
     double s = 0;
-    for (int k = 0; k < pj->n_mem; k++) s += org_psi(m, pj->mem[k].agent);
+    for (int k = 0; k < pj->n_mem; k++) s += m->orgs[m->ag.org[pj->mem[k].agent]].psi;
     return pj->n_mem ? s / pj->n_mem : 0;
 }
-
-static void complete(model *m, project *pj);
 
 static void add_value(model *m, project *pj, double v) {
     pj->rec.value += v;
     m->value_total += v;
 }
 
-static void milestone(model *m, project *pj) {
-    const params *p = m->p;
-    if (pj->k >= pj->K || progress(pj) < pj->b[pj->k + 1] - 1e-12) return;
-    rng_for(m, pj, RNG_MILESTONE, 0);
-    double best[8] = {0}, sbar = 0;
-    for (int k = 0; k < pj->n_mem; k++) {
-        int d = pj->mem[k].stream;
-        if (d < 0) continue;
-        double s = skill(m, pj->mem[k].agent, pj->dom[d]);
-        if (s > best[d]) best[d] = s;
-    }
-    for (int d = 0; d < pj->n_dom; d++) sbar += best[d] / pj->n_dom;
-    double psi = mean_psi(m, pj);
-    if (rng_bernoulli(m->r, 1 - pj->risk * (1 - sbar))) {
-        pj->k++;
-        pj->rec.wins++;
-        if (pj->rec.first_win < 0) pj->rec.first_win = m->t;
-        if (pj->explored) pj->won_since_explore = 1;
-        pj->E = clip01(pj->E + p->dE_win * (1 + p->c_cel * p->celebrate));
-        team_trust_update(m, pj, 0, p->alpha_plus * (1 + m->U), 0);
-        for (int k = 0; k < pj->n_mem; k++) {
-            int a = pj->mem[k].agent;
-            m->ag.m[a] += p->delta_m * (1 - m->ag.m[a]);
-        }
-        add_value(m, pj, p->v_part * pj->V * pj->g / pj->K);
-        if (pj->k == pj->K) complete(m, pj);
-    } else {
-        pj->rec.failures++;
-        double step = pj->b[pj->k + 1] - pj->b[pj->k];
-        for (int d = 0; d < pj->n_dom; d++) {
-            double floor = pj->b[pj->k] * pj->W[d];
-            double P = pj->P[d] - p->zeta * step * pj->W[d];
-            pj->P[d] = P > floor ? P : floor;
-        }
-        pj->E = clip01(pj->E - p->dE_fail * (1 - psi));
-        team_trust_update(m, pj, 1, 0, p->alpha_minus * (1 - psi) * pj->omega);
-        for (int k = 0; k < pj->n_mem; k++) {
-            int d = pj->mem[k].stream;
-            if (d < 0) continue;
-            double *s = &m->ag.skill[(size_t)pj->mem[k].agent * m->ag.D + pj->dom[d]];
-            *s += p->eta_L * psi * (1 - *s);
-        }
-    }
-}
-
-/* Team trust at completion, kept for the operation hazard. */
+/* Completion: the rest of the value, then operation; team trust is kept for the operation hazard. */
 static void complete(model *m, project *pj) {
     const params *p = m->p;
     add_value(m, pj, (1 - p->v_part) * pj->V * pj->g);
@@ -682,7 +353,54 @@ static void complete(model *m, project *pj) {
     pj->rec.outcome = OUTCOME_COMPLETED;
     pj->rec.end = m->t;
     pj->status = PS_OPERATING;
-    release_all(m, pj);
+    project_release_all(m, pj);
+}
+
+static void milestone(model *m, project *pj) {
+    const params *p = m->p;
+    if (pj->k >= pj->K || project_progress(pj) < pj->b[pj->k + 1] - 1e-12) return;
+    rng_for(m, pj, RNG_MILESTONE, 0);
+    double best[8] = {0}, sbar = 0;
+    for (int k = 0; k < pj->n_mem; k++) {
+        int d = pj->mem[k].stream;
+        if (d < 0) continue;
+        double s = skill(m, pj->mem[k].agent, pj->dom[d]);
+        if (s > best[d]) best[d] = s;
+    }
+    for (int d = 0; d < pj->n_dom; d++) sbar += best[d] / pj->n_dom;
+    double psi = mean_psi(m, pj);
+    int won = rng_bernoulli(m->r, 1 - pj->risk * (1 - sbar));
+    intervention_culture(m, pj, won);
+    if (won) {
+        pj->k++;
+        pj->rec.wins++;
+        if (pj->rec.first_win < 0) pj->rec.first_win = m->t;
+        if (pj->explored) pj->won_since_explore = 1;
+        pj->E = clip01(pj->E + p->dE_win * (1 + p->c_cel * intervention_celebrating(m)));
+        project_trust_update(m, pj, 0, p->alpha_plus * (1 + m->U), 0);
+        for (int k = 0; k < pj->n_mem; k++) {
+            int a = pj->mem[k].agent;
+            m->ag.m[a] += p->delta_m * (1 - m->ag.m[a]);
+        }
+        add_value(m, pj, p->v_part * pj->V * pj->g / pj->K);
+        if (pj->k == pj->K) complete(m, pj);
+    } else {
+        pj->rec.failures++;
+        double step = pj->b[pj->k + 1] - pj->b[pj->k];
+        for (int d = 0; d < pj->n_dom; d++) {
+            double floor = pj->b[pj->k] * pj->W[d];
+            double P = pj->P[d] - p->zeta * step * pj->W[d];
+            pj->P[d] = P > floor ? P : floor;
+        }
+        pj->E = clip01(pj->E - p->dE_fail * (1 - psi));
+        project_trust_update(m, pj, 1, 0, p->alpha_minus * (1 - psi) * pj->omega);
+        for (int k = 0; k < pj->n_mem; k++) {
+            int d = pj->mem[k].stream;
+            if (d < 0) continue;
+            double *s = &m->ag.skill[(size_t)pj->mem[k].agent * m->ag.D + pj->dom[d]];
+            *s += p->eta_L * psi * (1 - *s);
+        }
+    }
 }
 
 /* S14 operation: value accrues while the result is in use; the hazard of it ending falls with
@@ -716,10 +434,10 @@ static void momentum(model *m, project *pj) {
     else phi = p->phi_lo + p->stretch * (p->phi_hi - p->phi_lo);
     double E = pj->E;
     double inflow = 0;
-    if (pj->champion >= 0) inflow += p->b_ch * m->ag.m[pj->mem[pj->champion].agent] * E * (1 - E);
+    if (pj->champion >= 0) inflow += p->b_ch * champion_m(m, pj) * E * (1 - E);
     inflow += p->b_U * m->U * (1 - E);
     E += -phi * E + inflow;
-    if (pj->formation == 0 && pj->status == PS_EXPLORING) {
+    if (pj->formation != FORM_STRUCTURE_FIRST && pj->formation != FORM_MANDATED && pj->status == PS_EXPLORING) {
         double nov = p->honeymoon * (1 - E);
         E += nov;
         pj->novelty += nov;
@@ -743,8 +461,8 @@ static void align(model *m, project *pj) {
 static void exits(model *m, project *pj) {
     const params *p = m->p;
     rng_for(m, pj, RNG_EXIT, 0);
-    double u[256];
-    int n = pj->n_mem < 256 ? pj->n_mem : 256;
+    int n = pj->n_mem;
+    double *u = xmalloc(sizeof(double) * (size_t)(n + 1));
     for (int k = 0; k < n; k++) u[k] = gsl_rng_uniform(m->r);
     int champ_agent = pj->champion >= 0 ? pj->mem[pj->champion].agent : -1;
     for (int k = n - 1; k >= 0; k--) {
@@ -757,10 +475,8 @@ static void exits(model *m, project *pj) {
         double px = p->p_x0 * sigm(p->k_exit * (p->a_x - mb->a)) * (1 - p->lambda_S * pj->S) * (1 - ret) * (1 - p->lock * mb->c);
         if (u[k] < px) project_remove_member(m, pj, k, 0);
     }
+    free(u);
 }
-
-/* Hours of member k this week, split into formal and slack (set by step.c before projects act). */
-static double formal_hours(const model *m, const member *mb) { return mb->c * m->p->H_fte; }
 
 void project_act(model *m, project *pj) {
     const params *p = m->p;
@@ -769,12 +485,10 @@ void project_act(model *m, project *pj) {
         stall(m, pj, 3);
         return;
     }
-    double Tbar[256], effort[256];
-    if (n > 256) die("team of %d members exceeds the supported 256", n);
+    double *Tbar = xcalloc((size_t)n, sizeof(double)), *effort = xcalloc((size_t)n, sizeof(double));
     /* Trust: each member to the team, and across organisations for negotiation and output. */
     double Tx = 0;
     int nx = 0;
-    for (int k = 0; k < n; k++) Tbar[k] = 0;
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
             int a = pj->mem[i].agent, b = pj->mem[j].agent;
@@ -783,7 +497,7 @@ void project_act(model *m, project *pj) {
             if (m->ag.org[a] != m->ag.org[b]) Tx += T, nx++;
         }
     for (int k = 0; k < n; k++) Tbar[k] = n > 1 ? Tbar[k] / (n - 1) : p->T_in;
-    Tx = nx ? Tx / nx : p->T_x;
+    Tx = nx ? Tx / nx : m->base_x;
     m->part_T_sum += Tx * nx;
     m->part_T_n += nx;
 
@@ -792,28 +506,27 @@ void project_act(model *m, project *pj) {
     if (pj->status == PS_STRUCTURING) {
         for (int k = 0; k < n; k++) {
             member *mb = &pj->mem[k];
-            double formal = formal_hours(m, mb), H = mb->hours;
-            double neg = p->chi_neg * H, idle = (H - neg) * (H > 0 ? formal / H : 0);
+            double H = mb->hours, neg = p->chi_neg * H, idle = (H - neg) * (H > 0 ? mb->formal / H : 0);
             pj->rec.hours_negotiation += neg, pj->rec.hours_idle += idle;
             m->week_hours[1] += neg, m->week_hours[3] += idle;
             m->hours_week[mb->agent] += neg + idle;
-            m->formal_week[mb->agent] += formal;
+            m->formal_week[mb->agent] += mb->formal;
         }
         negotiate(m, pj, Tx);
     } else {
         /* S5 effort after hour accounting; S6 streams; S7 production. */
         for (int k = 0; k < n; k++) {
             member *mb = &pj->mem[k];
-            double H = mb->hours, formal = formal_hours(m, mb);
+            double H = mb->hours;
             double acct = p->chi_acct * pj->S;
             if (acct > H) acct = H;
             double avail = H - acct;
             effort[k] = avail * mb->a;
-            double idle = avail * (1 - mb->a) * (H > 0 ? formal / H : 0);
+            double idle = avail * (1 - mb->a) * (H > 0 ? mb->formal / H : 0);
             pj->rec.hours_work += effort[k], pj->rec.hours_accounting += acct, pj->rec.hours_idle += idle;
             m->week_hours[0] += effort[k], m->week_hours[2] += acct, m->week_hours[3] += idle;
             m->hours_week[mb->agent] += acct + effort[k] + idle;
-            m->formal_week[mb->agent] += formal;
+            m->formal_week[mb->agent] += mb->formal;
         }
         choose_streams(m, pj, effort);
         double X[8] = {0};
@@ -840,23 +553,27 @@ void project_act(model *m, project *pj) {
                 if (*sa > *sb) *sb += k * (*sa - *sb);
                 else *sa += k * (*sb - *sa);
             }
-        if (!pj->explored && progress(pj) >= p->P_expl) {
+        if (!pj->explored && project_progress(pj) >= p->P_expl) {
             pj->explored = 1;
             if (pj->status == PS_EXPLORING) pj->status = PS_IMPLEMENTING;
-            if ((int)p->cons_timing == 2 && pj->formation == 0 && !pj->consolidating) start_negotiation(m, pj, 0);
+            if ((int)p->cons_timing == 2 && pj->formation == FORM_NETWORK_FIRST && !pj->consolidating)
+                project_start_negotiation(m, pj, 0);
         }
         milestone(m, pj);
-        if (!project_is_active(pj)) return;
-        if ((int)p->cons_timing == 3 && pj->formation == 0 && !pj->consolidating && pj->k >= (int)p->k_cons &&
-            pj->status == PS_IMPLEMENTING)
-            start_negotiation(m, pj, 0);
+        if (project_is_active(pj)) intervention_after_work(m, pj);
+        if (project_is_active(pj) && pj->status == PS_IMPLEMENTING && !pj->consolidating) {
+            int k_cons = pj->formation == FORM_MANDATED_WHAT_NOT_HOW ? (int)p->k_cons
+                         : (int)p->cons_timing == 3 && pj->formation == FORM_NETWORK_FIRST ? (int)p->k_cons : 0;
+            if (k_cons > 0 && pj->k >= k_cons) project_start_negotiation(m, pj, 0);
+        }
     }
+    free(Tbar), free(effort);
     if (!project_is_active(pj)) return;
     momentum(m, pj);
     align(m, pj);
     if (pj->consolidating == 2) pj->S += p->rho_S * (pj->S_goal - pj->S);
     exits(m, pj);
-    /* Champion: burnout, or a new one emerges. */
+    /* Champion: burnout, or a new one emerges (or is designated). */
     if (pj->champion >= 0) {
         int a = pj->mem[pj->champion].agent;
         m->hours_week[a] += p->h_ch;
@@ -865,16 +582,16 @@ void project_act(model *m, project *pj) {
             pj->E = clip01(pj->E - p->dE_chloss);
         }
     }
-    if (pj->champion < 0) seek_champion(m, pj);
-    /* S10 stall. */
+    if (pj->champion < 0) project_seek_champion(m, pj);
+    /* S10 stall (a mandate's team is held together until its deadline). */
     pj->low_weeks = pj->E < p->E_stall ? pj->low_weeks + 1 : 0;
-    if (pj->low_weeks >= (int)p->tau_stall) stall(m, pj, 2);
-    else if (pj->n_mem < (int)p->n_min) stall(m, pj, 3);
+    if (pj->low_weeks >= (int)p->tau_stall && pj->deadline < 0) stall(m, pj, 2);
+    else if (pj->n_mem < (int)p->n_min && pj->deadline < 0) stall(m, pj, 3);
 }
 
-/* Stalled collaborations dissolve after stall.dissolve_weeks; ongoing recruitment tops up small
- * network-first teams (round-4 option). */
+/* A stalled week: revival may restart it; otherwise it dissolves after stall.dissolve_weeks. */
 void project_idle(model *m, project *pj) {
+    intervention_stalled(m, pj);
     if (pj->status == PS_STALLED && m->t - pj->stall_week >= (int)m->p->tau_diss) {
         pj->status = PS_DONE;
         pj->rec.outcome = OUTCOME_DISSOLVED;
@@ -882,9 +599,12 @@ void project_idle(model *m, project *pj) {
     }
 }
 
+/* Ongoing recruitment of small network-first teams, and job-bank postings for missing domains. */
 void project_top_up(model *m, project *pj) {
     const params *p = m->p;
-    if (pj->formation != 0 || p->topup_below <= 0 || pj->n_mem >= (int)p->topup_below) return;
+    if (pj->formation == FORM_STRUCTURE_FIRST || pj->formation == FORM_MANDATED || pj->rec.launch < 0) return;
     if ((m->t - pj->rec.launch) % (int)p->topup_every != 0 || m->t == pj->rec.launch) return;
-    recruit_round(m, pj, 0); /* keyed by this week, so round 0 again is a fresh draw */
+    if (p->topup_below > 0 && pj->n_mem < (int)p->topup_below)
+        project_recruit_round(m, pj, 0, 0, 0); /* keyed by this week: a fresh draw */
+    intervention_top_up(m, pj);
 }

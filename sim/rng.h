@@ -30,7 +30,14 @@ enum rng_stream {
     RNG_ORDER,            /* per week: order in which projects act */
     RNG_DESIGN,           /* experiment designs (sampling) */
     RNG_STATS,            /* bootstrap resampling in compare */
-    N_RNG_STREAMS
+    RNG_JOBBANK,          /* per project and week: who sees a posting, who is chosen */
+    RNG_LEADERSHIP,       /* per project: a cross-domain leader */
+    RNG_CRISIS,           /* per agent and week: crisis ties and mobilisation */
+    RNG_HANDOVER,         /* per project: who is replaced, line staff */
+    RNG_MANDATE,          /* per mandated project and week: hold-back */
+    RNG_REVIVAL,          /* per stalled project and week: restart */
+    RNG_NUDGE,            /* per project: personal invitations */
+    N_RNG_STREAMS         /* new streams go just above this line; never renumber */
 };
 
 /* One generator per thread/task; reset before each logical event. */

@@ -43,6 +43,9 @@ static void observe(model *m) {
     SET(hours_negotiation, m->week_hours[1]);
     SET(hours_accounting, m->week_hours[2]);
     SET(hours_idle, m->week_hours[3]);
+    SET(hours_review, m->week_review);
+    SET(urgency, m->U);
+    SET(mobilised, m->n_mobilised);
     SET(momentum, active ? E / active : NAN);
     SET(structure, active ? S / active : NAN);
     SET(herding, m->herd_n ? m->herd_sum / m->herd_n : NAN);
@@ -54,8 +57,15 @@ static void observe(model *m) {
     SET(trust_participants, m->part_T_n ? m->part_T_sum / (double)m->part_T_n : NAN);
 #undef SET
     m->week_hours[0] = m->week_hours[1] = m->week_hours[2] = m->week_hours[3] = 0;
+    m->week_review = 0;
     m->herd_sum = 0, m->herd_n = 0;
     m->part_T_sum = 0, m->part_T_n = 0;
+}
+
+/* Records in id order: ordinary opportunities first (by arrival), then mandated and crisis ones. */
+static int cmp_record_id(const void *a, const void *b) {
+    int x = ((const project_record *)a)->id, y = ((const project_record *)b)->id;
+    return (x > y) - (x < y);
 }
 
 void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out) {
@@ -105,12 +115,16 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
         free(pj->mem);
         free(pj->op_agents);
         free(pj->op_gens);
+        free(pj->former);
+        free(pj->former_gen);
     }
+    qsort(out->projects, (size_t)out->n_projects, sizeof(project_record), cmp_record_id);
     run_summarise(sc, out);
 
     free(m->proj);
     free(m->hours_week), free(m->formal_week), free(m->slack_weight);
     free(m->touched), free(m->order), free(m->decay_T);
+    free(m->mobilised), free(m->connector);
     world_free(m);
     rng_free(m->r);
     free(m);
@@ -142,11 +156,11 @@ void run_summarise(const scenario *sc, run_result *out) {
         const project_record *r = &out->projects[i];
         opp++;
         launched += r->launch >= 0;
-        double h = r->hours_work + r->hours_negotiation + r->hours_accounting + r->hours_idle;
+        double h = r->hours_work + r->hours_negotiation + r->hours_accounting + r->hours_idle + r->hours_review;
         hours += h;
         overhead += r->hours_negotiation + r->hours_accounting;
         value += r->value;
-        if (r->outcome == OUTCOME_DISSOLVED || r->outcome == OUTCOME_STALLED) wasted += h;
+        if (r->outcome == OUTCOME_DISSOLVED || r->outcome == OUTCOME_STALLED || r->outcome == OUTCOME_KILLED) wasted += h;
         if (r->first_win >= 0) fw[nfw++] = r->first_win - r->launch;
         if (r->outcome == OUTCOME_COMPLETED) cw[ncw++] = r->end - r->launch;
         if (r->arrival < cutoff) {

@@ -35,7 +35,9 @@ enum proj_field {
 };
 
 /* Outcome codes of project_record.outcome. */
-enum project_outcome { OUTCOME_FIZZLED, OUTCOME_COMPLETED, OUTCOME_DISSOLVED, OUTCOME_STALLED, OUTCOME_ACTIVE, N_OUTCOMES };
+enum project_outcome { OUTCOME_FIZZLED, OUTCOME_COMPLETED, OUTCOME_DISSOLVED, OUTCOME_STALLED, OUTCOME_ACTIVE, OUTCOME_KILLED, N_OUTCOMES };
+/* Formation codes of project_record.formation. */
+enum project_formation { FORM_NETWORK_FIRST, FORM_STRUCTURE_FIRST, FORM_MANDATED, FORM_MANDATED_WHAT_NOT_HOW, FORM_CRISIS, N_FORMATIONS };
 
 typedef struct run_result {
     int condition, replicate;

@@ -1,6 +1,6 @@
 /* step: one week of the model, in the order of brief section 3.3. Nothing else lives here.
  *
- *   1  exogenous events: staff turnover (S20)
+ *   1  exogenous events: staff turnover (S20), a crisis (S17), a mandate (S19)
  *   2  initiation: opportunities arrive and teams form (S1-S3)
  *   3  hour allocation: every member's hours for the week, before any team acts
  *   4  each active collaboration acts, in a random order drawn for the week:
@@ -73,6 +73,7 @@ static void slow_variables(model *m, const int *touched, int n) {
 
 void step_week(model *m) {
     world_turnover(m);
+    intervention_week(m);
     project_arrive(m);
     int n_touched = allocate_hours(m, &m->touched, &m->cap_touched);
     int *order = m->order;

@@ -148,6 +148,8 @@ static void build_orgs(model *m) {
         m->orgs[i].power = s->power > 0 ? s->power : s->employees;
         m->orgs[i].psi = s->failure_tolerance;
         m->orgs[i].region = s->region;
+        m->orgs[i].kind = s->kind;
+        m->orgs[i].province = s->province;
     }
     for (int i = 0; i < sc->gen.count; i++) {
         rng_reset(m->r, sc->seed, WORLD_ORGS_REPLICATE, (uint32_t)i, 0, RNG_WORLD_ORGS, 0);
@@ -157,6 +159,8 @@ static void build_orgs(model *m) {
         g->power = size;
         g->psi = -1;
         g->region = sc->gen.regions > 0 ? i % sc->gen.regions : 0;
+        g->kind = ORG_MUNICIPALITY;
+        g->province = -1;
     }
     for (int i = 0; i < n; i++) {
         org *g = &m->orgs[i];
@@ -164,6 +168,7 @@ static void build_orgs(model *m) {
             rng_reset(m->r, m->seed, m->rep, (uint32_t)i, 0, RNG_ORG, 0);
             g->psi = beta(m->r, p->psi_a, p->psi_b);
         }
+        if (p->psi_all >= 0) g->psi = p->psi_all; /* FAILURE_CULTURE: the same culture everywhere */
     }
 }
 
@@ -269,6 +274,7 @@ void world_turnover(model *m) {
         }
         net_isolate(m, a);
         ag->gen[a]++;
+        if (m->mobilised) m->mobilised[a] = 0;
         world_draw_agent(m, a, ag->org[a], ag->dom[a], ag->manager[a]);
         rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)ag->gen[a], RNG_TIES_WITHIN, 0);
         for (int k = 0; k < 3; k++) add_everyday_tie(m, a, pick_in_org(m, ag->org[a], ag->dom[a]));

@@ -360,7 +360,7 @@ static void check_file(const char *path, const scenario *sc) {
     d = H5Dopen2(f, "project_outcome", H5P_DEFAULT);
     double fv[64];
     CHECK(attr_num(d, "flag_values", N_OUTCOMES, fv) == 0 && fv[N_OUTCOMES - 1] == N_OUTCOMES - 1);
-    check_text_attr(d, "flag_meanings", "fizzled completed dissolved stalled_at_the_horizon active_at_the_horizon");
+    check_text_attr(d, "flag_meanings", "fizzled completed dissolved stalled_at_the_horizon active_at_the_horizon killed_by_a_review");
     H5Dclose(d);
     d = H5Dopen2(f, "project_champion", H5P_DEFAULT);
     CHECK(H5Aexists(d, "flag_values") == 0);

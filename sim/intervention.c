@@ -1,0 +1,522 @@
+/* intervention: the seed's interventions as mechanisms (brief S12-S19). Each is off unless its
+ * parameters switch it on (a scenario's `events:` set them); each acts only where and when it
+ * should, and draws from its own random streams so switching one on leaves the draws of
+ * everything else unchanged.
+ *
+ *   champion         a designated champion ('trekker') in every collaboration launched in the window
+ *   celebrate        wins give extra momentum in the window
+ *   review           calibration moments: re-anchor the plan, recognise progress, kill or rescope
+ *   job bank         postings that anyone in scope can answer ('klussenbank', Oss)
+ *   cross-domain     a manager from outside the domains leads ('another pair of glasses', Zeist MT)
+ *   culture          a failure-tolerant culture; its slow drift
+ *   crisis           urgency, fast new ties, mobilisation, a crisis network (MSD/Organon, Oss)
+ *   handover         the line organisation takes over ('energy leaks', Zeist budget)
+ *   mandate          the state imposes regional collaboration (RUD), or only what, not how
+ *   nudge            the champion personally invites candidates ('een duwtje')
+ *   revival          colleagues restart a stalled collaboration from the work floor (Zeist IT) */
+#include "error.h"
+#include "model.h"
+#include "rng.h"
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
+static double sigm(double x) { return 1 / (1 + exp(-x)); }
+
+static void rng_for(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
+    rng_reset(m->r, m->seed, m->rep, pj->key, (uint32_t)m->t, s, sub);
+}
+
+/* The week an event at week w acts: the first simulated week is 1, so `at: 0` means week 1. */
+static int event_week(double w) { return w < 1 ? 1 : (int)w; }
+
+int intervention_celebrating(const model *m) {
+    const params *p = m->p;
+    return p->celebrate && project_window(m->t, p->cel_from, p->cel_until);
+}
+
+/* --- at launch: a cross-domain leader, a designated champion ------------------------------------------ */
+
+/* MT_CROSS_DOMAIN: a manager of a partner organisation whose domain the collaboration does not
+ * need joins and leads; the novelty of their view raises the value by nu (1 - their skill). */
+static void cross_domain_leader(model *m, project *pj) {
+    const params *p = m->p;
+    rng_for(m, pj, RNG_LEADERSHIP, 0);
+    if (!rng_bernoulli(m->r, p->p_xmgr)) return;
+    int n = 0, pick = -1;
+    for (int i = 0; i < pj->n_part; i++) {
+        const org *g = &m->orgs[pj->part[i]];
+        for (int j = 0; j < g->n_managers; j++) {
+            int a = g->managers[j];
+            int inside = 0;
+            for (int d = 0; d < pj->n_dom; d++) inside |= m->ag.dom[a] == pj->dom[d];
+            if (inside || m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
+            if (rng_below(m->r, (unsigned)++n) == 0) pick = a; /* reservoir sampling */
+        }
+    }
+    if (pick < 0) return;
+    project_add_member(m, pj, pick, 0, 0);
+    double s = 0;
+    for (int d = 0; d < pj->n_dom; d++) s += m->ag.skill[(size_t)pick * m->ag.D + pj->dom[d]] / pj->n_dom;
+    pj->V *= 1 + p->nu_x * (1 - s);
+    pj->rec.potential = pj->V;
+    pj->cross_domain = 1;
+    pj->designated = 1; /* the leader is the champion, appointed */
+    pj->champion = pj->n_mem - 1;
+    pj->rec.champion = 1;
+}
+
+void intervention_launch(model *m, project *pj) {
+    const params *p = m->p;
+    if (p->ch_designated && project_window(m->t, p->ch_from, p->ch_until)) pj->designated = 1;
+    if (p->p_xmgr > 0 && (pj->formation == FORM_NETWORK_FIRST || pj->formation == FORM_MANDATED_WHAT_NOT_HOW))
+        cross_domain_leader(m, pj);
+}
+
+/* --- before the launch check: job bank, nudge ------------------------------------------------------------ */
+
+static int jobbank_open(const model *m) {
+    const params *p = m->p;
+    return p->jb_on && project_window(m->t, p->jb_from, p->jb_until);
+}
+
+/* A posting: employees in scope see it with probability jobbank.visibility and sign up when their
+ * utility (no social pull, trust = prototrust to the poster) is positive; the manager takes the
+ * best fits, for `domain` only when >= 0, until the team has `want` members. */
+static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t sub) {
+    const params *p = m->p;
+    if (pj->n_mem == 0 || pj->n_mem >= want) return;
+    rng_for(m, pj, RNG_JOBBANK, sub);
+    int poster = pj->mem[0].agent;
+    int cap = 64, n = 0;
+    int *cand = xmalloc(sizeof(int) * (size_t)cap);
+    double *fit = xmalloc(sizeof(double) * (size_t)cap);
+    for (int i = 0; i < pj->n_part; i++) {
+        int o = pj->part[i];
+        if ((int)p->jb_scope == 0 && o != m->ag.org[poster]) continue;
+        const org *g = &m->orgs[o];
+        for (int a = g->first; a < g->first + g->n; a++) {
+            if (!rng_bernoulli(m->r, p->jb_vis)) continue;
+            if (m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
+            if (domain >= 0 && m->ag.dom[a] != domain) continue;
+            world_sync_agent(m, a);
+            if (project_utility(m, pj, a, net_prototrust(m, poster, a), 0) <= 0) continue;
+            if (n == cap) {
+                cap *= 2;
+                cand = xrealloc(cand, sizeof(int) * (size_t)cap);
+                fit = xrealloc(fit, sizeof(double) * (size_t)cap);
+            }
+            cand[n] = a;
+            fit[n++] = domain >= 0 ? m->ag.skill[(size_t)a * m->ag.D + domain] : project_fit(m, pj, a);
+        }
+    }
+    while (pj->n_mem < want && n > 0) {
+        int best = 0;
+        for (int i = 1; i < n; i++)
+            if (fit[i] > fit[best]) best = i;
+        project_add_member(m, pj, cand[best], p->jb_share, p->jb_hours);
+        cand[best] = cand[--n];
+        fit[best] = fit[n];
+    }
+    free(cand);
+    free(fit);
+}
+
+void intervention_recruit(model *m, project *pj) {
+    const params *p = m->p;
+    if (p->nudge_n > 0 && pj->n_mem > 0) project_recruit_round(m, pj, 0, p->nudge_dtheta, (int)p->nudge_n);
+    if (jobbank_open(m)) jobbank_post(m, pj, -1, (int)p->n_target, 0);
+}
+
+void intervention_top_up(model *m, project *pj) {
+    if (!jobbank_open(m)) return;
+    for (int d = 0; d < pj->n_dom; d++) {
+        int covered = 0;
+        for (int k = 0; k < pj->n_mem && !covered; k++) covered = m->ag.dom[pj->mem[k].agent] == pj->dom[d];
+        if (!covered) jobbank_post(m, pj, pj->dom[d], pj->n_mem + 1, 1 + (uint32_t)d);
+    }
+}
+
+/* --- after a working week: calibration moment, handover --------------------------------------------------- */
+
+/* S13 review: costs hours; re-anchors the plan; recognises milestones since the last review;
+ * a collaboration behind a realistic plan is killed when its momentum is low, else rescoped once. */
+static void review(model *m, project *pj) {
+    const params *p = m->p;
+    int age = m->t - pj->rec.launch;
+    pj->rec.reviews++;
+    for (int k = 0; k < pj->n_mem; k++) {
+        pj->rec.hours_review += p->c_rev;
+        m->week_review += p->c_rev;
+        m->hours_week[pj->mem[k].agent] += p->c_rev;
+    }
+    pj->g += p->dg_cal * (1 - pj->g);
+    if (pj->k > pj->k_rev) pj->E = clip01(pj->E + p->dE_rev);
+    /* Behind plan: the bottleneck domain's projected remaining weeks at the last interval's pace. */
+    double projected = 0;
+    for (int d = 0; d < pj->n_dom; d++) {
+        double pace = (pj->P[d] - pj->P_rev[d]) / p->Q_rev;
+        double left = pj->W[d] - pj->P[d];
+        double weeks = left <= 0 ? 0 : pace > 0 ? left / pace : INFINITY;
+        if (weeks > projected) projected = weeks;
+    }
+    double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
+    double plan = pj->rec.work / (p->n_target * H_ref * p->rev_eff);
+    double planned_left = plan - age > p->Q_rev ? plan - age : p->Q_rev;
+    if (projected > p->kappa_kill * planned_left) {
+        if (pj->E < p->E_kill) {
+            project_end(m, pj, OUTCOME_KILLED);
+            return;
+        }
+        if (!pj->rec.rescoped) {
+            for (int d = 0; d < pj->n_dom; d++) pj->W[d] = pj->P[d] + (pj->W[d] - pj->P[d]) * (1 - p->rs);
+            pj->V *= 1 - p->rs / 2;
+            pj->rec.rescoped = 1;
+        }
+    }
+    for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d];
+    pj->k_rev = pj->k;
+}
+
+/* S18 handover: a share of the team is replaced by line staff of the required departments, who are
+ * assigned and less motivated; structure rises to the line's; the champion goes unless retained. */
+static void handover(model *m, project *pj) {
+    const params *p = m->p;
+    rng_for(m, pj, RNG_HANDOVER, 0);
+    pj->handed_over = 1;
+    pj->rec.handover = m->t;
+    pj->rec.momentum_handover = pj->E;
+    int replace = (int)lround(p->chi_h * pj->n_mem);
+    for (int r = 0; r < replace && pj->n_mem > 0; r++) {
+        int k = (int)rng_below(m->r, (unsigned)pj->n_mem);
+        if (k == pj->champion && p->retain_ch) continue;
+        int a = pj->mem[k].agent;
+        int o = m->ag.org[a], d = pj->dom[rng_below(m->r, (unsigned)pj->n_dom)];
+        project_remove_member(m, pj, k, 2);
+        const org *g = &m->orgs[o];
+        int lo = g->dom_first[d], hi = g->dom_first[d + 1];
+        for (int tries = 0; tries < 20 && hi > lo; tries++) {
+            int b = g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))];
+            if (b == a || m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
+            project_add_member(m, pj, b, 1, p->H_fte);
+            pj->mem[pj->n_mem - 1].mot = gsl_ran_beta(m->r, p->m_line_a, p->m_line_b);
+            break;
+        }
+    }
+    if (pj->champion >= 0 && !p->retain_ch) {
+        project_remove_member(m, pj, pj->champion, 2);
+        pj->E = clip01(pj->E - p->dE_chloss);
+    }
+    pj->designated = 0;
+    if (pj->S < p->S_line) pj->S = p->S_line;
+    if (pj->S_goal < p->S_line) pj->S_goal = p->S_line;
+}
+
+void intervention_after_work(model *m, project *pj) {
+    const params *p = m->p;
+    if (p->Q_rev > 0 && project_window(m->t, p->rev_from, p->rev_until) && m->t > pj->rec.launch &&
+        (m->t - pj->rec.launch) % (int)p->Q_rev == 0)
+        review(m, pj);
+    if (!project_is_active(pj)) return;
+    if (p->k_h > 0 && !pj->handed_over && pj->k >= (int)p->k_h) handover(m, pj);
+    if (pj->handed_over && isnan(pj->rec.momentum_after_handover) && m->t - pj->rec.handover >= 8)
+        pj->rec.momentum_after_handover = pj->E;
+}
+
+/* --- culture ---------------------------------------------------------------------------------------------------- */
+
+/* S16: failure tolerance drifts toward the experienced outcome of risky work (risk >= 0.3). */
+void intervention_culture(model *m, project *pj, int won) {
+    const params *p = m->p;
+    if (p->rho_psi <= 0 || pj->risk < 0.3) return;
+    for (int i = 0; i < pj->n_part; i++) {
+        org *g = &m->orgs[pj->part[i]];
+        g->psi += p->rho_psi * ((won ? 1 : 0) - g->psi);
+    }
+}
+
+/* --- revival ------------------------------------------------------------------------------------------------------ */
+
+/* S10 revival: with probability revival.rate a week, a colleague of a former member in a partner
+ * organisation who wants to (utility > 0) restarts the stalled collaboration network-first,
+ * keeping its ratcheted progress. */
+void intervention_stalled(model *m, project *pj) {
+    const params *p = m->p;
+    if (p->p_rv <= 0 || pj->n_former == 0) return;
+    rng_for(m, pj, RNG_REVIVAL, 0);
+    if (!rng_bernoulli(m->r, p->p_rv)) return;
+    int seed = -1;
+    for (int f = 0; f < pj->n_former && seed < 0; f++) {
+        int a = pj->former[f];
+        if (m->ag.gen[a] != pj->former_gen[f]) continue;
+        for (int i = 0; i < m->adj.deg[a] && seed < 0; i++) {
+            int e = m->adj.e[a][i];
+            int j = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
+            int partner = 0;
+            for (int k = 0; k < pj->n_part; k++) partner |= m->ag.org[j] == pj->part[k];
+            if (!partner || m->ag.load[j] >= (int)p->L_max) continue;
+            world_sync_agent(m, j);
+            net_sync(m, e);
+            if (project_utility(m, pj, j, m->ed.T[e], 0) > 0) seed = j;
+        }
+    }
+    if (seed < 0) return;
+    /* Restart: a new network-first team from the seed; locked progress only. */
+    for (int d = 0; d < pj->n_dom; d++) pj->P[d] = pj->b[pj->k] * pj->W[d];
+    pj->formation = FORM_NETWORK_FIRST;
+    pj->designated = 0;
+    pj->champion = -1;
+    pj->consolidating = 0;
+    pj->deadline = -1;
+    project_add_member(m, pj, seed, 0, 0);
+    for (uint32_t round = 0; round < (uint32_t)p->tau_rec && pj->n_mem < (int)p->n_max; round++)
+        project_recruit_round(m, pj, 100 + round, 0, 0);
+    if (pj->n_mem < (int)p->n_min) {
+        project_release_all(m, pj);
+        return;
+    }
+    pj->rec.revived = m->t;
+    pj->status = PS_EXPLORING;
+    pj->explored = project_progress(pj) >= p->P_expl;
+    if (pj->explored) pj->status = PS_IMPLEMENTING;
+    pj->won_since_explore = 0;
+    pj->omega = p->omega_NF;
+    pj->S = pj->S_goal = p->S_NF0;
+    pj->low_weeks = 0;
+    pj->novelty = 0;
+    project_seek_champion(m, pj);
+    pj->E = project_initial_momentum(m, pj);
+}
+
+/* --- mandate (RUD) ------------------------------------------------------------------------------------------------- */
+
+/* Hold-back: each partner municipality withholds its basic task package with probability
+ * sigma(-(a_h0 + a_hT (T - 0.5) + a_hG (g - 0.5))), T its members' mean trust in the other
+ * organisations' members. Its members leave; value scales with the power share transferred to
+ * the power 1 + scale_economies. */
+void intervention_holdback(model *m, project *pj) {
+    const params *p = m->p;
+    rng_for(m, pj, RNG_MANDATE, 1);
+    double total = 0, kept = 0;
+    for (int i = 0; i < pj->n_part; i++) {
+        int o = pj->part[i];
+        const org *g = &m->orgs[o];
+        if (g->kind != ORG_MUNICIPALITY) continue;
+        double T = 0;
+        int n = 0;
+        for (int a = 0; a < pj->n_mem; a++) {
+            if (m->ag.org[pj->mem[a].agent] != o) continue;
+            for (int b = 0; b < pj->n_mem; b++)
+                if (m->ag.org[pj->mem[b].agent] != o) T += net_trust(m, pj->mem[a].agent, pj->mem[b].agent), n++;
+        }
+        T = n ? T / n : m->base_x;
+        double hold = sigm(-(p->a_h0 + p->a_hT * (T - 0.5) + p->a_hG * (pj->g - 0.5)));
+        total += g->power;
+        if (rng_bernoulli(m->r, hold)) {
+            pj->rec.holdback++;
+            for (int k = pj->n_mem - 1; k >= 0; k--)
+                if (m->ag.org[pj->mem[k].agent] == o) project_remove_member(m, pj, k, 2);
+        } else {
+            kept += g->power;
+        }
+    }
+    if (total > 0) pj->V *= pow(kept / total, 1 + p->eps_scale);
+}
+
+/* At the deadline: a prescribing mandate imposes its structure (trust pays); a what-not-how
+ * mandate assigns a member for every partner still missing. Returns 1 when the negotiation is
+ * over. */
+int intervention_mandate_deadline(model *m, project *pj) {
+    const params *p = m->p;
+    pj->deadline = -1;
+    if (pj->formation == FORM_MANDATED) {
+        pj->S = pj->S_goal = p->S_imp;
+        pj->rec.imposed = 1;
+        project_trust_update(m, pj, 1, 0, p->D_imp);
+        pj->status = PS_IMPLEMENTING;
+        if (pj->rec.agreement < 0) pj->rec.agreement = m->t;
+        intervention_holdback(m, pj);
+        return 1;
+    }
+    return 0;
+}
+
+/* What, not how: at the deadline every partner without a member gets one assigned (formation by
+ * the deadline), then hold-back is decided. */
+static void what_not_how_deadline(model *m, project *pj) {
+    const params *p = m->p;
+    rng_for(m, pj, RNG_MANDATE, 2);
+    for (int i = 0; i < pj->n_part; i++) {
+        int o = pj->part[i], present = 0;
+        for (int k = 0; k < pj->n_mem && !present; k++) present = m->ag.org[pj->mem[k].agent] == o;
+        if (present) continue;
+        const org *g = &m->orgs[o];
+        for (int tries = 0; tries < 50; tries++) {
+            int d = pj->dom[rng_below(m->r, (unsigned)pj->n_dom)];
+            int lo = g->dom_first[d], hi = g->dom_first[d + 1];
+            if (hi <= lo) continue;
+            int b = g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))];
+            if (m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
+            project_add_member(m, pj, b, 1, p->H_fte + p->R_mand);
+            break;
+        }
+    }
+    pj->rec.imposed = 0;
+    intervention_holdback(m, pj);
+}
+
+/* The regional collaborations of a mandate: one per region of municipalities, with the region's
+ * province; work and value grow with the number of partners. */
+static void start_mandate(model *m) {
+    const params *p = m->p;
+    int max_region = -1;
+    for (int o = 0; o < m->n_orgs; o++)
+        if (m->orgs[o].kind == ORG_MUNICIPALITY && m->orgs[o].region > max_region) max_region = m->orgs[o].region;
+    for (int r = 0; r <= max_region; r++) {
+        project *pj = project_new(m, SAMEN_KEY_MANDATE + (uint32_t)r, 1000000 + r);
+        int biggest = -1;
+        for (int o = 0; o < m->n_orgs && pj->n_part < SAMEN_MAX_PARTNERS - 1; o++) {
+            if (m->orgs[o].kind != ORG_MUNICIPALITY || m->orgs[o].region != r) continue;
+            pj->part[pj->n_part++] = o;
+            if (biggest < 0 || m->orgs[o].n > m->orgs[biggest].n) biggest = o;
+        }
+        if (pj->n_part < 2) { /* no region to form: drop the record */
+            m->n_proj--;
+            continue;
+        }
+        int prov = m->orgs[biggest].province;
+        if (prov >= 0 && prov < m->n_orgs && m->orgs[prov].kind == ORG_PROVINCE) pj->part[pj->n_part++] = prov;
+        pj->formation = p->prescribe ? FORM_MANDATED : FORM_MANDATED_WHAT_NOT_HOW;
+        pj->rec.formation = pj->formation;
+        project_draw(m, pj);
+        double scale = pj->n_part / 2.0; /* a regional task: the work of all partners */
+        for (int d = 0; d < pj->n_dom; d++) pj->W[d] *= scale;
+        pj->V *= scale;
+        pj->T_target *= scale;
+        pj->rec.work *= scale;
+        pj->rec.potential = pj->V;
+        if (pj->formation == FORM_MANDATED) {
+            project_form_structure_first(m, pj);
+        } else {
+            project_form_network_first(m, pj, 0);
+            if (pj->status == PS_DONE) continue;
+        }
+        pj->deadline = m->t + (int)p->tau_dl;
+    }
+}
+
+/* --- crisis (MSD) ------------------------------------------------------------------------------------------------------ */
+
+/* Managers and the best-connected tenth of employees lay lines across organisations fast. */
+static void mark_connectors(model *m) {
+    int n = m->ag.n;
+    int *deg = xmalloc(sizeof(int) * (size_t)n);
+    for (int a = 0; a < n; a++) deg[a] = m->adj.deg[a];
+    /* the 90th percentile of degree */
+    int maxd = 0;
+    for (int a = 0; a < n; a++)
+        if (deg[a] > maxd) maxd = deg[a];
+    int *hist = xcalloc((size_t)maxd + 2, sizeof(int));
+    for (int a = 0; a < n; a++) hist[deg[a]]++;
+    int cut = maxd, above = 0;
+    while (cut > 0 && above + hist[cut] <= n / 10) above += hist[cut--];
+    for (int a = 0; a < n; a++) m->connector[a] = m->ag.manager[a] || deg[a] > cut;
+    free(hist);
+    free(deg);
+}
+
+static void crisis_links(model *m) {
+    const params *p = m->p;
+    if (m->n_orgs < 2) return;
+    double rate = p->p_link * m->U;
+    for (int a = 0; a < m->ag.n; a++) {
+        if (!m->connector[a]) continue;
+        rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->t, RNG_CRISIS, 0);
+        if (!rng_bernoulli(m->r, rate)) continue;
+        int o = (int)rng_below(m->r, (unsigned)(m->n_orgs - 1));
+        if (o >= m->ag.org[a]) o++;
+        const org *g = &m->orgs[o];
+        for (int tries = 0; tries < 10; tries++) {
+            int b = g->first + (int)rng_below(m->r, (unsigned)g->n);
+            if (!m->connector[b] || net_find(m, a, b) >= 0) continue;
+            net_add(m, a, b, p->w_new, 0, net_prototrust(m, a, b));
+            break;
+        }
+    }
+}
+
+/* Mobilisation: employees with a mobilised tie, or connectors at the outbreak, join the crisis
+ * network when their joining utility (share of ties mobilised, urgency) is positive. */
+static void crisis_mobilise(model *m, project *cp) {
+    int n = m->ag.n;
+    uint8_t *was = xmalloc((size_t)n);
+    memcpy(was, m->mobilised, (size_t)n);
+    for (int a = 0; a < n; a++) {
+        if (was[a]) continue;
+        int seedling = m->t == event_week(m->p->t_crisis) && m->connector[a];
+        int ties = m->adj.deg[a], in = 0;
+        double T = 0;
+        for (int i = 0; i < ties; i++) {
+            int e = m->adj.e[a][i];
+            int b = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
+            if (was[b]) {
+                in++;
+                net_sync(m, e);
+                if (m->ed.T[e] > T) T = m->ed.T[e];
+            }
+        }
+        if (!in && !seedling) continue;
+        rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->t, RNG_CRISIS, 1);
+        world_sync_agent(m, a);
+        if (project_utility(m, cp, a, T, ties ? (double)in / ties : 0) > 0) {
+            m->mobilised[a] = 1;
+            m->n_mobilised++;
+        }
+    }
+    free(was);
+}
+
+void intervention_week(model *m) {
+    const params *p = m->p;
+    m->U = 0;
+    int t_c = event_week(p->t_crisis);
+    if (p->t_crisis >= 0 && m->t >= t_c) {
+        m->U = p->U_c * exp(-(m->t - t_c) / p->tau_U);
+        if (m->t == t_c) {
+            m->mobilised = xcalloc((size_t)m->ag.n, 1);
+            m->connector = xcalloc((size_t)m->ag.n, 1);
+            mark_connectors(m);
+        }
+        /* The crisis network's own collaboration, of all organisations, with a little structure. */
+        project *cp = NULL;
+        if (m->t == t_c && p->crisis_proj && m->n_orgs >= 2) {
+            cp = project_new(m, SAMEN_KEY_CRISIS, 2000000);
+            for (int o = 0; o < m->n_orgs && o < SAMEN_MAX_PARTNERS; o++) cp->part[cp->n_part++] = o;
+            cp->formation = FORM_CRISIS;
+            cp->rec.formation = FORM_CRISIS;
+            project_draw(m, cp);
+            project_form_network_first(m, cp, 0);
+        }
+        if (m->U > 0.01) {
+            crisis_links(m);
+            project dummy;
+            memset(&dummy, 0, sizeof dummy);
+            dummy.n_dom = 1;
+            dummy.dom[0] = 0;
+            dummy.key = SAMEN_KEY_CRISIS + 1;
+            crisis_mobilise(m, cp ? cp : &dummy);
+        }
+    }
+    if (p->t_mand >= 0 && m->t == event_week(p->t_mand)) start_mandate(m);
+    /* What-not-how mandates reach their deadline here (prescribing ones in negotiation). */
+    for (int i = 0; i < m->n_proj; i++) {
+        project *pj = &m->proj[i];
+        if (pj->formation == FORM_MANDATED_WHAT_NOT_HOW && pj->deadline >= 0 && m->t >= pj->deadline &&
+            project_is_active(pj)) {
+            pj->deadline = -1;
+            what_not_how_deadline(m, pj);
+        }
+    }
+}
