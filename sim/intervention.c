@@ -244,7 +244,7 @@ void intervention_culture(model *m, project *pj, int won) {
  * keeping its ratcheted progress. */
 void intervention_stalled(model *m, project *pj) {
     const params *p = m->p;
-    if (p->p_rv <= 0 || pj->n_former == 0) return;
+    if (p->p_rv <= 0 || pj->n_former == 0 || m->t == pj->stall_week) return;
     rng_for(m, pj, RNG_REVIVAL, 0);
     if (!rng_bernoulli(m->r, p->p_rv)) return;
     int seed = -1;

@@ -1,0 +1,284 @@
+/* Interventions: each acts where and when it should and nowhere else.
+ *
+ * The sharpest check for a timed intervention: until its week the run is identical to the
+ * baseline, bit for bit (every series, every week); from its week on it differs. Switching an
+ * intervention on leaves the opportunities (the draws conditions share) unchanged. */
+#include "error.h"
+#include "model.h"
+#include "rng.h"
+#include "testhelp.h"
+#include <stdlib.h>
+
+static scenario load(const char *text) {
+    scenario sc;
+    char err[1024];
+    if (scenario_load_text("<test>", text, &sc, err, sizeof err)) {
+        fprintf(stderr, "%s\n", err);
+        exit(2);
+    }
+    return sc;
+}
+
+/* Largest week t such that every series agrees with the baseline up to t (-1: differ at 0). */
+static int agree_until(const run_result *a, const run_result *b) {
+    int T1 = a->horizon + 1;
+    for (int t = 0; t < T1; t++)
+        for (int v = 0; v < N_TS; v++) {
+            double x = a->ts[(size_t)v * T1 + t], y = b->ts[(size_t)v * T1 + t];
+            if (!(x == y || (isnan(x) && isnan(y)))) return t - 1;
+        }
+    return a->horizon;
+}
+
+static const project_record *find(const run_result *r, int id) {
+    for (int i = 0; i < r->n_projects; i++)
+        if (r->projects[i].id == id) return &r->projects[i];
+    return NULL;
+}
+
+#define BASE "horizon: 200\nseed: 77\nreplicates: 1\n"
+
+/* Timed interventions change nothing before their week and something from it on. */
+static void test_nothing_before_the_week(void) {
+    const char *conds[] = {
+        "crisis: { formation: network_first, crisis.week: 60 }",
+        "mandate: { formation: network_first, mandate.week: 60 }",
+        "champion: { formation: network_first, champion.designated: 1, champion.from: 60 }",
+        "celebrate: { formation: network_first, momentum.celebrate: 1, momentum.celebrate_from: 60 }",
+        "review: { formation: network_first, review.interval: 13, review.from: 60 }",
+        "jobbank: { formation: network_first, jobbank.on: 1, jobbank.from: 60 }",
+    };
+    for (size_t i = 0; i < sizeof conds / sizeof conds[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, BASE "conditions:\n  base: { formation: network_first }\n  %s\n", conds[i]);
+        scenario sc = load(text);
+        int before = 1, after = 1;
+        for (int r = 0; r < 3; r++) {
+            run_result a, b;
+            run_simulate(&sc, 0, r, 1, &a);
+            run_simulate(&sc, 1, r, 1, &b);
+            int same = agree_until(&a, &b);
+            before &= same >= 59;
+            after &= same < sc.horizon;
+            run_result_free(&a), run_result_free(&b);
+        }
+        CHECK_MSG(before, "%s changed something before week 60", sc.conditions[1].name);
+        CHECK_MSG(after, "%s changed nothing", sc.conditions[1].name);
+        scenario_free(&sc);
+    }
+}
+
+/* The conditions of a replicate meet the same opportunities whatever is switched on. */
+static void test_shared_draws(void) {
+    scenario sc = load(BASE "conditions:\n  base: {}\n"
+                            "  all: { crisis.week: 30, review.interval: 13, jobbank.on: 1, champion.designated: 1,"
+                            " handover.after_wins: 2, revival.rate: 0.05, nudge.invitees: 5, momentum.celebrate: 1 }\n");
+    run_result a, b;
+    run_simulate(&sc, 0, 0, 1, &a);
+    run_simulate(&sc, 1, 0, 1, &b);
+    int shared = 0, same = 1;
+    for (int i = 0; i < a.n_projects; i++) {
+        const project_record *x = &a.projects[i], *y = find(&b, x->id);
+        if (!y) {
+            same = 0;
+            continue;
+        }
+        shared++;
+        same &= x->arrival == y->arrival && x->work == y->work && x->potential == y->potential &&
+                x->partners == y->partners && x->domains == y->domains;
+    }
+    CHECK(shared == a.n_projects && shared > 10);
+    CHECK(same);
+    CHECK(find(&b, 2000000) != NULL); /* the crisis network's collaboration */
+    CHECK(find(&a, 2000000) == NULL);
+    run_result_free(&a), run_result_free(&b);
+    scenario_free(&sc);
+}
+
+/* Off by default: no reviews, handovers, revivals, urgency, mobilisation, mandated collaborations. */
+static void test_off_by_default(void) {
+    scenario sc = load(BASE "conditions:\n  nf: {formation: network_first}\n  sf: {formation: structure_first}\n");
+    for (int c = 0; c < 2; c++) {
+        run_result a;
+        run_simulate(&sc, c, 0, 1, &a);
+        int ok = 1, T1 = a.horizon + 1;
+        for (int i = 0; i < a.n_projects; i++) {
+            const project_record *x = &a.projects[i];
+            ok &= x->reviews == 0 && x->hours_review == 0 && x->handover == -1 && x->revived == -1 && x->imposed == 0 &&
+                  x->holdback == 0 && x->outcome != OUTCOME_KILLED && x->id < 1000000;
+        }
+        for (int t = 0; t < T1; t++)
+            ok &= a.ts[(size_t)TS_urgency * T1 + t] == 0 && a.ts[(size_t)TS_mobilised * T1 + t] == 0 &&
+                  a.ts[(size_t)TS_hours_review * T1 + t] == 0;
+        CHECK_MSG(ok, "condition %d", c);
+        run_result_free(&a);
+    }
+    scenario_free(&sc);
+}
+
+static void test_champion_and_cross_domain(void) {
+    scenario sc = load(BASE "conditions:\n  base: {}\n  champion: {champion.designated: 1}\n"
+                            "  cross: {leadership.cross_domain: 1}\n");
+    int all_champion = 1, base_without = 0, higher_value = 0, lower_value = 0;
+    for (int r = 0; r < 3; r++) {
+        run_result a, b, c;
+        run_simulate(&sc, 0, r, 1, &a);
+        run_simulate(&sc, 1, r, 1, &b);
+        run_simulate(&sc, 2, r, 1, &c);
+        for (int i = 0; i < b.n_projects; i++)
+            if (b.projects[i].launch >= 0) all_champion &= b.projects[i].champion == 1;
+        for (int i = 0; i < a.n_projects; i++) base_without += a.projects[i].launch >= 0 && !a.projects[i].champion;
+        /* A leader from outside the domains adds value where a collaboration launched, never lowers it. */
+        for (int i = 0; i < c.n_projects; i++) {
+            const project_record *x = &c.projects[i], *y = find(&a, x->id);
+            if (x->launch >= 0 && x->champion) higher_value += x->potential > y->potential;
+            lower_value += x->potential < y->potential;
+        }
+        run_result_free(&a), run_result_free(&b), run_result_free(&c);
+    }
+    CHECK(all_champion);
+    CHECK(base_without > 0);
+    CHECK(higher_value > 0);
+    CHECK(lower_value == 0);
+    scenario_free(&sc);
+}
+
+static void test_review_handover_revival(void) {
+    scenario sc = load(BASE "conditions:\n  review: {review.interval: 13}\n  handover: {handover.after_wins: 2}\n"
+                            "  revival: {formation: structure_first, revival.rate: 0.2}\n");
+    int reviews_ok = 1, reviewed = 0, handovers = 0, handover_ok = 1, revived = 0, revival_ok = 1;
+    for (int r = 0; r < 3; r++) {
+        run_result a, b, c;
+        run_simulate(&sc, 0, r, 1, &a);
+        run_simulate(&sc, 1, r, 1, &b);
+        run_simulate(&sc, 2, r, 1, &c);
+        for (int i = 0; i < a.n_projects; i++) {
+            const project_record *x = &a.projects[i];
+            if (x->launch < 0) continue;
+            int end = x->end >= 0 && x->outcome != OUTCOME_COMPLETED ? x->end : x->end >= 0 ? x->end : sc.horizon;
+            if (x->stall >= 0) end = x->stall;
+            /* one review every 13 weeks of working life, each costing hours */
+            reviews_ok &= x->reviews <= (end - x->launch) / 13 + 1;
+            reviewed += x->reviews > 0;
+            reviews_ok &= (x->reviews > 0) == (x->hours_review > 0);
+        }
+        for (int i = 0; i < b.n_projects; i++) {
+            const project_record *x = &b.projects[i];
+            if (x->handover < 0) continue;
+            handovers++;
+            handover_ok &= x->wins >= 2 && x->first_win >= 0 && x->handover >= x->first_win && !isnan(x->momentum_handover);
+        }
+        for (int i = 0; i < c.n_projects; i++) {
+            const project_record *x = &c.projects[i];
+            if (x->revived < 0) continue;
+            revived++;
+            revival_ok &= x->stall >= 0 && x->revived > x->stall;
+        }
+        run_result_free(&a), run_result_free(&b), run_result_free(&c);
+    }
+    CHECK(reviews_ok && reviewed > 0);
+    CHECK(handovers > 0 && handover_ok);
+    CHECK(revived > 0 && revival_ok);
+    scenario_free(&sc);
+}
+
+static void test_crisis(void) {
+    scenario sc = load(BASE "conditions:\n  crisis: {crisis.week: 40, crisis.urgency: 1, crisis.decay_weeks: 26}\n");
+    run_result a;
+    run_simulate(&sc, 0, 0, 1, &a);
+    int T1 = a.horizon + 1;
+    const double *U = &a.ts[(size_t)TS_urgency * T1];
+    CHECK(U[39] == 0 && U[40] == 1);
+    CHECK_NEAR(U[66], exp(-1), 1e-12);
+    CHECK(a.ts[(size_t)TS_mobilised * T1 + 39] == 0 && a.ts[(size_t)TS_mobilised * T1 + 48] > 0);
+    const project_record *cp = find(&a, 2000000);
+    CHECK(cp && cp->arrival == 40 && cp->formation == FORM_CRISIS && cp->partners == 2);
+    run_result_free(&a);
+    scenario_free(&sc);
+}
+
+/* A mandate over a region of municipalities: a regional collaboration is formed by construction,
+ * its structure is imposed at the deadline unless agreed before, some municipalities hold back. */
+static void test_mandate(void) {
+    scenario sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
+                            "conditions:\n  mandate: {mandate.week: 10, mandate.deadline_weeks: 52}\n");
+    int n = 0, ok = 1, imposed = 0, held = 0, partners = 0;
+    for (int r = 0; r < 10; r++) {
+        run_result a;
+        run_simulate(&sc, 0, r, 1, &a);
+        const project_record *x = find(&a, 1000000);
+        if (x) {
+            n++;
+            ok &= x->formation == FORM_MANDATED && x->launch == 10 && x->partners == 12;
+            ok &= x->agreement >= 10 && x->agreement <= 62;
+            if (x->imposed) ok &= x->agreement == 62;
+            imposed += x->imposed;
+            held += x->holdback;
+            partners += x->partners;
+        }
+        run_result_free(&a);
+    }
+    CHECK(n == 10 && ok);
+    CHECK(imposed > 0);
+    CHECK(held > 0 && held < partners / 2);
+    scenario_free(&sc);
+}
+
+/* Job-bank members are paid formal hours (so they can sit idle), volunteers are not; personal
+ * invitations (nudge) add members; a failure-tolerant culture sets every organisation's tolerance. */
+static void test_jobbank_nudge_culture(void) {
+    scenario sc = load(BASE "conditions:\n  base: {}\n  jobbank: {jobbank.on: 1}\n"
+                            "  nudge: {nudge.invitees: 5, nudge.threshold_drop: 1}\n  culture: {culture.failure_tolerance: 0.8}\n");
+    int idle_base = 0, idle_jb = 0;
+    double team[3] = {0};
+    int launched[3] = {0};
+    for (int r = 0; r < 5; r++) {
+        run_result res[3];
+        for (int c = 0; c < 3; c++) {
+            run_simulate(&sc, c, r, 1, &res[c]);
+            for (int i = 0; i < res[c].n_projects; i++) {
+                const project_record *x = &res[c].projects[i];
+                if (x->launch < 0) continue;
+                team[c] += x->team_launch;
+                launched[c]++;
+                if (c == 0) idle_base += x->hours_idle > 0;
+                if (c == 1) idle_jb += x->hours_idle > 0;
+            }
+            run_result_free(&res[c]);
+        }
+    }
+    CHECK(idle_base == 0 && idle_jb > 0);
+    CHECK_MSG(team[2] / launched[2] > team[0] / launched[0] + 1, "nudged teams %.2f vs %.2f", team[2] / launched[2],
+              team[0] / launched[0]);
+    /* culture: every organisation's tolerance is 0.8 (the baseline draws them) */
+    for (int c = 0; c < 4; c += 3) {
+        model m;
+        memset(&m, 0, sizeof m);
+        m.sc = &sc;
+        m.p = &sc.conditions[c].p;
+        m.seed = sc.seed;
+        m.T = sc.horizon;
+        m.r = rng_alloc();
+        m.decay_T = xcalloc((size_t)m.T + 2, sizeof(double));
+        world_build(&m);
+        int all = 1;
+        for (int o = 0; o < m.n_orgs; o++) all &= m.orgs[o].psi == 0.8;
+        CHECK(c == 3 ? all : !all);
+        world_free(&m);
+        free(m.decay_T);
+        rng_free(m.r);
+    }
+    scenario_free(&sc);
+}
+
+int main(void) {
+    test_jobbank_nudge_culture();
+    test_off_by_default();
+    test_nothing_before_the_week();
+    test_shared_draws();
+    test_champion_and_cross_domain();
+    test_review_handover_revival();
+    test_crisis();
+    test_mandate();
+    return TEST_REPORT("intervention");
+}
