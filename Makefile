@@ -40,7 +40,7 @@ LIB_OBJ  := $(LIB_SRC:sim/%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/version.o $(BUILD)/
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all run test unit integration pytest bench deps check-deps asan clean install params-doc patterns
+.PHONY: all run test unit integration pytest bench deps check-deps asan clean install params-doc docs patterns
 
 all: $(BUILD)/samen
 
@@ -129,6 +129,9 @@ bench: $(DEPS_STAMP) $(BUILD)/samen $(BUILD)/bench
 
 params-doc: $(BUILD)/samen
 	$(BUILD)/samen params --markdown > docs/parameters.md
+
+docs: params-doc # regenerate the generated parts of docs/ (parameters, output tables)
+	$(PYTHON) scripts/metrics-doc.py
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \

@@ -19,6 +19,8 @@ $SAMEN run --set recruit.team_min=2.5 -o "$TMP/s.h5" 2>"$TMP/err" >/dev/null; rc
 $SAMEN params --markdown > "$TMP/params.md"
 cmp -s "$TMP/params.md" docs/parameters.md && ok "docs/parameters.md is current" \
     || notok "docs/parameters.md is current" "run 'make params-doc'"
+$PYTHON scripts/metrics-doc.py --check && ok "docs/output.md tables match sim/metrics.def" \
+    || notok "docs/output.md tables match sim/metrics.def" "run 'make docs'"
 $SAMEN params --json-schema | $PYTHON -c 'import json,sys; json.load(sys.stdin)' \
     && ok "params --json-schema is JSON" || notok "params --json-schema is JSON" "invalid JSON"
 
