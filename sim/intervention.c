@@ -309,7 +309,7 @@ void intervention_holdback(model *m, project *pj) {
         for (int a = 0; a < pj->n_mem; a++) {
             if (m->ag.org[pj->mem[a].agent] != o) continue;
             for (int b = 0; b < pj->n_mem; b++)
-                if (m->ag.org[pj->mem[b].agent] != o) T += net_trust(m, pj->mem[a].agent, pj->mem[b].agent), n++;
+                if (m->ag.org[pj->mem[b].agent] != o) T += m->ed.T[project_pair(m, pj, a, b)], n++;
         }
         T = n ? T / n : m->base_x;
         double hold = sigm(-(p->a_h0 + p->a_hT * (T - 0.5) + p->a_hG * (pj->g - 0.5)));

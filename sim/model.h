@@ -112,6 +112,7 @@ typedef struct project {
     double x_prev[8];          /* last week's stream shares */
     member *mem;
     int n_mem, cap_mem;
+    int32_t *pair;             /* pair[i * cap_mem + j]: the tie between members i and j (kept while both are in) */
     double P_rev[8];           /* progress at the last review */
     int k_rev;                 /* wins at the last review */
     int handed_over;           /* handed over to the line organisation */
@@ -180,7 +181,7 @@ void net_isolate(model *m, int a);         /* remove every tie of a */
 void net_sync(model *m, int e);            /* apply lazy decay up to m->t */
 double net_prototrust(model *m, int a, int b);
 double net_trust(model *m, int a, int b);  /* tie trust, or prototrust without a tie */
-void net_share(model *m, int a, int b, int delta); /* make the tie if needed, count a shared team */
+int net_share(model *m, int a, int b, int delta); /* make the tie if needed, count a shared team; its id */
 void net_sweep(model *m);                  /* delete decayed work-made ties */
 void net_cross_trust(model *m, double *mean, int *count);
 
@@ -204,6 +205,8 @@ double project_progress(const project *pj);
 double project_initial_momentum(model *m, project *pj); /* mean engagement at E = 0.5 */
 double project_engagement(model *m, project *pj, int k); /* S5, member k, with its team trust */
 int project_in_team(const model *m, const project *pj, int a);
+/* The tie between members i and j (exists while both are in the team), brought up to date. */
+int project_pair(model *m, const project *pj, int i, int j);
 int project_window(int t, double from, double until); /* t in [from, until), until 0 = open */
 void project_act(model *m, project *pj);   /* one week of one active collaboration */
 void project_operate(model *m, project *pj);  /* a delivered result in operation, one week */

@@ -175,10 +175,10 @@ double net_trust(model *m, int a, int b) {
     return m->ed.T[e];
 }
 
-void net_share(model *m, int a, int b, int delta) {
+int net_share(model *m, int a, int b, int delta) {
     int e = net_find(m, a, b);
     if (e < 0) {
-        if (delta < 0) return;
+        if (delta < 0) return -1;
         e = net_add(m, a, b, m->p->w_new, 0, net_prototrust(m, a, b));
     }
     net_sync(m, e);
@@ -186,6 +186,7 @@ void net_share(model *m, int a, int b, int delta) {
     E->shared[e] = (int16_t)(E->shared[e] + delta);
     if (E->shared[e] < 0) E->shared[e] = 0;
     if (delta > 0 && E->w[e] < m->p->w_new) E->w[e] = m->p->w_new;
+    return e;
 }
 
 void net_sweep(model *m) {

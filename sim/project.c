@@ -47,12 +47,18 @@ double project_fit(const model *m, const project *pj, int a) {
     return f;
 }
 
-/* Mean trust of member k to its team-mates (prototrust where there is no tie yet). */
+int project_pair(model *m, const project *pj, int i, int j) {
+    int e = pj->pair[i * pj->cap_mem + j];
+    net_sync(m, e);
+    return e;
+}
+
+/* Mean trust of member k to its team-mates. */
 static double team_trust(model *m, const project *pj, int k) {
     if (pj->n_mem < 2) return m->p->T_in;
     double s = 0;
     for (int j = 0; j < pj->n_mem; j++)
-        if (j != k) s += net_trust(m, pj->mem[k].agent, pj->mem[j].agent);
+        if (j != k) s += m->ed.T[project_pair(m, pj, k, j)];
     return s / (pj->n_mem - 1);
 }
 
@@ -75,11 +81,19 @@ double project_engagement(model *m, project *pj, int k) {
 
 void project_add_member(model *m, project *pj, int a, double c, double formal) {
     if (pj->n_mem == pj->cap_mem) {
-        pj->cap_mem = pj->cap_mem ? 2 * pj->cap_mem : 16;
-        pj->mem = xrealloc(pj->mem, sizeof(member) * (size_t)pj->cap_mem);
+        int cap = pj->cap_mem ? 2 * pj->cap_mem : 16;
+        pj->mem = xrealloc(pj->mem, sizeof(member) * (size_t)cap);
+        int32_t *pair = xmalloc(sizeof(int32_t) * (size_t)cap * cap);
+        for (int i = 0; i < pj->n_mem; i++)
+            for (int j = 0; j < pj->n_mem; j++) pair[i * cap + j] = pj->pair[i * pj->cap_mem + j];
+        free(pj->pair);
+        pj->pair = pair;
+        pj->cap_mem = cap;
     }
     world_sync_agent(m, a);
-    for (int j = 0; j < pj->n_mem; j++) net_share(m, a, pj->mem[j].agent, +1);
+    int n = pj->n_mem, cap = pj->cap_mem;
+    for (int j = 0; j < n; j++) pj->pair[n * cap + j] = pj->pair[j * cap + n] = net_share(m, a, pj->mem[j].agent, +1);
+    pj->pair[n * cap + n] = -1;
     member *mb = &pj->mem[pj->n_mem];
     mb->agent = a;
     mb->gen = m->ag.gen[a];
@@ -139,8 +153,10 @@ void project_remove_member(model *m, project *pj, int k, int reason) {
         }
     }
     if (pj->champion == k) pj->champion = -1;
-    int last = pj->n_mem - 1;
+    int last = pj->n_mem - 1, cap = pj->cap_mem;
     if (k != last) {
+        for (int j = 0; j < last; j++)
+            if (j != k) pj->pair[k * cap + j] = pj->pair[j * cap + k] = pj->pair[last * cap + j];
         pj->mem[k] = pj->mem[last];
         relink(m, pj, pj->mem[k].agent, last, k);
         if (pj->champion == last) pj->champion = k;
@@ -151,7 +167,9 @@ void project_remove_member(model *m, project *pj, int k, int reason) {
 void project_release_all(model *m, project *pj) {
     while (pj->n_mem > 0) project_remove_member(m, pj, pj->n_mem - 1, 2);
     free(pj->mem);
+    free(pj->pair);
     pj->mem = NULL;
+    pj->pair = NULL;
     pj->cap_mem = 0;
 }
 
@@ -184,9 +202,7 @@ void project_seek_champion(model *m, project *pj) {
         int a = pj->mem[k].agent;
         if (!pj->designated && (m->ag.m[a] <= p->m_ch || (pj->formation == FORM_STRUCTURE_FIRST && !m->ag.manager[a])))
             continue;
-        int deg = 0;
-        for (int j = 0; j < pj->n_mem; j++) deg += j != k && net_find(m, a, pj->mem[j].agent) >= 0;
-        double score = m->ag.m[a] * deg;
+        double score = m->ag.m[a] * (pj->n_mem - 1); /* working together ties every pair of the team */
         if (score > best) best = score, who = k;
     }
     pj->champion = who;
@@ -238,9 +254,7 @@ void project_trust_update(model *m, project *pj, int cross_only, double gain, do
         for (int j = i + 1; j < pj->n_mem; j++) {
             int a = pj->mem[i].agent, b = pj->mem[j].agent;
             if (cross_only && m->ag.org[a] == m->ag.org[b]) continue;
-            int e = net_find(m, a, b);
-            if (e < 0) continue;
-            net_sync(m, e);
+            int e = project_pair(m, pj, i, j);
             double T = m->ed.T[e];
             T += gain * (1 - T);
             T *= 1 - loss;
@@ -340,7 +354,7 @@ static void complete(model *m, project *pj) {
     int n = 0;
     for (int i = 0; i < pj->n_mem; i++)
         for (int j = i + 1; j < pj->n_mem; j++) {
-            s += net_trust(m, pj->mem[i].agent, pj->mem[j].agent);
+            s += m->ed.T[project_pair(m, pj, i, j)];
             base += world_base_trust(m, pj->mem[i].agent, pj->mem[j].agent);
             n++;
         }
@@ -464,18 +478,19 @@ static void exits(model *m, project *pj) {
     int n = pj->n_mem;
     double *u = xmalloc(sizeof(double) * (size_t)(n + 1));
     for (int k = 0; k < n; k++) u[k] = gsl_rng_uniform(m->r);
-    int champ_agent = pj->champion >= 0 ? pj->mem[pj->champion].agent : -1;
+    /* Retention by the champion, computed before anyone leaves (indices move on removal). */
+    double *ret = xcalloc((size_t)n + 1, sizeof(double));
+    for (int k = 0; k < n; k++)
+        if (pj->champion >= 0 && k != pj->champion) {
+            int e = project_pair(m, pj, k, pj->champion);
+            ret[k] = p->b_ret * m->ed.w[e] * m->ed.T[e];
+        }
     for (int k = n - 1; k >= 0; k--) {
         member *mb = &pj->mem[k];
-        double ret = 0;
-        if (champ_agent >= 0 && mb->agent != champ_agent) {
-            int e = net_find(m, mb->agent, champ_agent);
-            if (e >= 0) net_sync(m, e), ret = p->b_ret * m->ed.w[e] * m->ed.T[e];
-        }
-        double px = p->p_x0 * sigm(p->k_exit * (p->a_x - mb->a)) * (1 - p->lambda_S * pj->S) * (1 - ret) * (1 - p->lock * mb->c);
+        double px = p->p_x0 * sigm(p->k_exit * (p->a_x - mb->a)) * (1 - p->lambda_S * pj->S) * (1 - ret[k]) * (1 - p->lock * mb->c);
         if (u[k] < px) project_remove_member(m, pj, k, 0);
     }
-    free(u);
+    free(u), free(ret);
 }
 
 void project_act(model *m, project *pj) {
@@ -492,7 +507,7 @@ void project_act(model *m, project *pj) {
     for (int i = 0; i < n; i++)
         for (int j = i + 1; j < n; j++) {
             int a = pj->mem[i].agent, b = pj->mem[j].agent;
-            double T = net_trust(m, a, b);
+            double T = m->ed.T[project_pair(m, pj, i, j)];
             Tbar[i] += T, Tbar[j] += T;
             if (m->ag.org[a] != m->ag.org[b]) Tx += T, nx++;
         }
@@ -543,9 +558,7 @@ void project_act(model *m, project *pj) {
             for (int j = i + 1; j < n; j++) {
                 if (pj->mem[i].stream != pj->mem[j].stream) continue;
                 int a = pj->mem[i].agent, b = pj->mem[j].agent;
-                int e = net_find(m, a, b);
-                if (e < 0) continue;
-                net_sync(m, e);
+                int e = project_pair(m, pj, i, j);
                 if (pj->status == PS_EXPLORING) m->ed.T[e] += p->alpha_dlg * (1 - m->ed.T[e]);
                 int d = pj->dom[pj->mem[i].stream];
                 double *sa = &m->ag.skill[(size_t)a * m->ag.D + d], *sb = &m->ag.skill[(size_t)b * m->ag.D + d];

@@ -113,6 +113,7 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
         r->momentum = pj->E;
         out->projects[i] = *r;
         free(pj->mem);
+        free(pj->pair);
         free(pj->op_agents);
         free(pj->op_gens);
         free(pj->former);
