@@ -44,13 +44,19 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     int show = !opt->quiet && isatty(STDERR_FILENO);
     double t0 = now();
     int done = 0;
+    /* The split of the threads: over runs while there are more runs than threads, the rest
+     * inside each run (large worlds with few replicates). Results are the same either way. */
+    int outer = total < opt->threads ? total : opt->threads;
+    int inner = opt->threads / (outer > 0 ? outer : 1);
+    if (inner < 1) inner = 1;
+    omp_set_max_active_levels(outer > 1 && inner > 1 ? 2 : 1);
     /* Runs are ordered replicate-major so that the conditions of one replicate finish together. */
-#pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(outer) if (outer > 1)
     for (int i = 0; i < total; i++) {
         if (stop_signal) continue;
         int c = i % C, r = i / C;
         run_result rr;
-        run_simulate(sc, c, r, 1, &rr);
+        run_simulate(sc, c, r, inner, &rr);
 #pragma omp critical(samen_output)
         {
             output_write_run(o, &rr);

@@ -182,8 +182,9 @@ static void review(model *m, project *pj) {
 
 /* S18 handover: a share of the team is replaced by line staff of the required departments, who are
  * assigned and less motivated; structure rises to the line's; the champion goes unless retained. */
-static void handover(model *m, project *pj) {
+void intervention_handover(model *m, project *pj) {
     const params *p = m->p;
+    pj->handover_due = 0;
     rng_for(m, pj, RNG_HANDOVER, 0);
     pj->handed_over = 1;
     pj->rec.handover = m->t;
@@ -220,7 +221,7 @@ void intervention_after_work(model *m, project *pj) {
         (m->t - pj->rec.launch) % (int)p->Q_rev == 0)
         review(m, pj);
     if (!project_is_active(pj)) return;
-    if (p->k_h > 0 && !pj->handed_over && pj->k >= (int)p->k_h) handover(m, pj);
+    if (p->k_h > 0 && !pj->handed_over && pj->k >= (int)p->k_h) pj->handover_due = 1; /* brings in line staff: serial */
     if (pj->handed_over && isnan(pj->rec.momentum_after_handover) && m->t - pj->rec.handover >= 8)
         pj->rec.momentum_after_handover = pj->E;
 }

@@ -116,6 +116,7 @@ typedef struct project {
     double P_rev[8];           /* progress at the last review */
     int k_rev;                 /* wins at the last review */
     int handed_over;           /* handed over to the line organisation */
+    int handover_due;          /* won its k_h-th milestone this week: hand over at the end of the week */
     int deadline;              /* mandates: week the structure is imposed (-1 none) */
     int *former, *former_gen, n_former; /* members when it stalled (for revival) */
     double op_T, op_Torg;      /* operation: team trust at completion, its baseline */
@@ -145,6 +146,10 @@ typedef struct model {
     double base_in, base_x;    /* baseline trust within and between organisations */
     double *decay_T;           /* decay_T[k] = (1 - delta_T)^k, k = 0 .. T + 1 */
     gsl_rng *r;                /* reset before each logical event */
+    int threads;               /* threads inside this run (>= 1); results do not depend on it */
+    gsl_rng **rngs;            /* one generator per thread */
+    int32_t **marks, *stamps;  /* per-thread scratch for net_prototrust */
+    int32_t *level, *level_week; /* scratch per agent: scheduling collaborations into disjoint batches */
     int32_t *mark;             /* scratch, one per agent, stamp-based */
     int32_t stamp;
     double week_hours[4];      /* work, negotiation, accounting, idle of the current week */
@@ -219,7 +224,8 @@ int project_is_active(const project *pj);
 void intervention_week(model *m);          /* crisis and mandate events of this week */
 void intervention_launch(model *m, project *pj);   /* at launch: cross-domain leader, designated champion */
 void intervention_recruit(model *m, project *pj);  /* before the launch check: job bank, nudge */
-void intervention_after_work(model *m, project *pj); /* after a working week: review, handover */
+void intervention_after_work(model *m, project *pj); /* after a working week: review; handover due */
+void intervention_handover(model *m, project *pj);   /* S18, at the end of the week it became due */
 void intervention_top_up(model *m, project *pj);   /* every top-up week: job bank for a missing domain */
 void intervention_stalled(model *m, project *pj);  /* a stalled week: revival */
 int intervention_mandate_deadline(model *m, project *pj); /* negotiation past a mandate's deadline */

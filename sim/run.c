@@ -69,7 +69,6 @@ static int cmp_record_id(const void *a, const void *b) {
 }
 
 void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out) {
-    (void)threads;
     const params *p = &sc->conditions[cond].p;
     model *m = xcalloc(1, sizeof *m);
     m->sc = sc;
@@ -77,7 +76,10 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     m->seed = sc->seed;
     m->rep = (uint32_t)replicate;
     m->T = sc->horizon;
-    m->r = rng_alloc();
+    m->threads = threads > 0 ? threads : 1;
+    m->rngs = xmalloc(sizeof(gsl_rng *) * (size_t)m->threads);
+    for (int i = 0; i < m->threads; i++) m->rngs[i] = rng_alloc();
+    m->r = m->rngs[0];
     m->out = out;
     memset(out, 0, sizeof *out);
     out->condition = cond;
@@ -91,6 +93,12 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     world_build(m);
     int N = m->ag.n;
     out->agents = N;
+    m->marks = xmalloc(sizeof(int32_t *) * (size_t)m->threads);
+    m->stamps = xcalloc((size_t)m->threads, sizeof(int32_t));
+    m->marks[0] = m->mark;
+    for (int i = 1; i < m->threads; i++) m->marks[i] = xcalloc((size_t)N, sizeof(int32_t));
+    m->level = xcalloc((size_t)N, sizeof(int32_t));
+    m->level_week = xcalloc((size_t)N, sizeof(int32_t));
     m->hours_week = xcalloc((size_t)N, sizeof(double));
     m->formal_week = xcalloc((size_t)N, sizeof(double));
     m->slack_weight = xcalloc((size_t)N, sizeof(double));
@@ -126,8 +134,11 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     free(m->hours_week), free(m->formal_week), free(m->slack_weight);
     free(m->touched), free(m->order), free(m->decay_T);
     free(m->mobilised), free(m->connector);
+    for (int i = 1; i < m->threads; i++) free(m->marks[i]);
+    free(m->marks), free(m->stamps), free(m->level), free(m->level_week);
     world_free(m);
-    rng_free(m->r);
+    for (int i = 0; i < m->threads; i++) rng_free(m->rngs[i]);
+    free(m->rngs);
     free(m);
 }
 

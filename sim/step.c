@@ -3,10 +3,11 @@
  *   1  exogenous events: staff turnover (S20), a crisis (S17), a mandate (S19)
  *   2  initiation: opportunities arrive and teams form (S1-S3)
  *   3  hour allocation: every member's hours for the week, before any team acts
- *   4  each active collaboration acts, in a random order drawn for the week:
+ *   4  each active collaboration acts, in a random order drawn for the week (collaborations
+ *      without common members in parallel batches; see act_all):
  *      negotiation (S4), engagement (S5), workstreams (S6), production (S7), milestones (S8),
  *      trust and knowledge (S11), momentum (S9), alignment and drift (S13), exits (S10),
- *      champion (S12), consolidation triggers (S14), stall
+ *      champion (S12), consolidation triggers (S14), stall; then handovers that became due (S18)
  *   5  slow variables: fatigue and motivation of everyone who worked
  *   6  stalled collaborations dissolve; delivered results operate (S14); small teams top up
  *   7  every 13 weeks: faded work-made ties are removed */
@@ -14,7 +15,9 @@
 #include "rng.h"
 #include "error.h"
 #include <gsl/gsl_randist.h>
+#include <omp.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Step 3: formal hours first (c * formal_hours), then each member's slack split over its
  * memberships in proportion to (1 - c) * last week's engagement. Returns the members' agents
@@ -71,6 +74,83 @@ static void slow_variables(model *m, const int *touched, int n) {
     }
 }
 
+/* What one collaboration's week adds to the week's totals. */
+typedef struct week_sums {
+    double hours[4], review, herd_sum, part_T_sum, value;
+    int herd_n;
+    long part_T_n;
+} week_sums;
+
+/* One collaboration acts on a private copy of the model header: it shares every array (agents,
+ * ties, collaborations) but has its own random generator, scratch and weekly sums. */
+static void act_one(const model *m, project *pj, int tid, week_sums *out) {
+    model local = *m;
+    local.r = m->rngs[tid];
+    local.mark = m->marks[tid];
+    local.stamp = m->stamps[tid];
+    memset(local.week_hours, 0, sizeof local.week_hours);
+    local.week_review = local.herd_sum = local.part_T_sum = 0;
+    local.herd_n = 0;
+    local.part_T_n = 0;
+    project_act(&local, pj);
+    /* A collaboration's week never creates or deletes ties or collaborations (that would change
+     * counters in the copy only): guard the contract. */
+    if (local.ed.n != m->ed.n || local.ed.cap != m->ed.cap || local.ed.n_free != m->ed.n_free || local.ed.nx != m->ed.nx ||
+        local.n_proj != m->n_proj || local.cap_proj != m->cap_proj)
+        die("internal error: collaboration %d changed shared counters in week %d", pj->rec.id, m->t);
+    m->stamps[tid] = local.stamp;
+    memcpy(out->hours, local.week_hours, sizeof out->hours);
+    out->review = local.week_review;
+    out->herd_sum = local.herd_sum, out->herd_n = local.herd_n;
+    out->part_T_sum = local.part_T_sum, out->part_T_n = local.part_T_n;
+    out->value = local.value_total - m->value_total;
+}
+
+/* Step 4. Collaborations act in this week's random order. Two collaborations without a common
+ * member touch disjoint state (their members, the ties between their members), so they commute:
+ * the order is cut into batches of collaborations with disjoint teams (each after every earlier
+ * one it shares a member with) and a batch runs in parallel. The result is that of acting one by
+ * one in the random order, for any number of threads; the weekly sums are added in that order. */
+static void act_all(model *m, const int *order, int n) {
+    week_sums *sums = xcalloc((size_t)n + 1, sizeof *sums);
+    int *lev = xmalloc(sizeof(int) * (size_t)(n + 1)), n_lev = 0;
+    for (int i = 0; i < n; i++) {
+        const project *pj = &m->proj[order[i]];
+        int L = 0;
+        for (int k = 0; k < pj->n_mem; k++) {
+            int a = pj->mem[k].agent;
+            if (m->level_week[a] == m->t && m->level[a] + 1 > L) L = m->level[a] + 1;
+        }
+        for (int k = 0; k < pj->n_mem; k++) m->level[pj->mem[k].agent] = L, m->level_week[pj->mem[k].agent] = m->t;
+        lev[i] = L;
+        if (L + 1 > n_lev) n_lev = L + 1;
+    }
+    /* Counting sort of positions by batch, keeping the random order inside a batch. */
+    int *start = xcalloc((size_t)n_lev + 1, sizeof(int)), *pos = xmalloc(sizeof(int) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) start[lev[i] + 1]++;
+    for (int L = 0; L < n_lev; L++) start[L + 1] += start[L];
+    int *fill = xcalloc((size_t)n_lev, sizeof(int));
+    for (int i = 0; i < n; i++) pos[start[lev[i]] + fill[lev[i]]++] = i;
+    int serial = m->threads <= 1 || m->p->rho_psi > 0; /* culture drift shares the organisations' state */
+    for (int L = 0; L < n_lev; L++) {
+        int lo = start[L], hi = start[L + 1];
+        if (serial || hi - lo < 16) { /* small batches are not worth waking threads for */
+            for (int j = lo; j < hi; j++) act_one(m, &m->proj[order[pos[j]]], 0, &sums[pos[j]]);
+        } else {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(m->threads)
+            for (int j = lo; j < hi; j++) act_one(m, &m->proj[order[pos[j]]], omp_get_thread_num(), &sums[pos[j]]);
+        }
+    }
+    for (int i = 0; i < n; i++) {
+        for (int h = 0; h < 4; h++) m->week_hours[h] += sums[i].hours[h];
+        m->week_review += sums[i].review;
+        m->herd_sum += sums[i].herd_sum, m->herd_n += sums[i].herd_n;
+        m->part_T_sum += sums[i].part_T_sum, m->part_T_n += sums[i].part_T_n;
+        m->value_total += sums[i].value;
+    }
+    free(sums), free(lev), free(start), free(pos), free(fill);
+}
+
 void step_week(model *m) {
     world_turnover(m);
     intervention_week(m);
@@ -87,7 +167,9 @@ void step_week(model *m) {
         }
     rng_reset(m->r, m->seed, m->rep, 0, (uint32_t)m->t, RNG_ORDER, 0);
     if (n > 1) gsl_ran_shuffle(m->r, order, (size_t)n, sizeof(int));
-    for (int i = 0; i < n; i++) project_act(m, &m->proj[order[i]]);
+    act_all(m, order, n);
+    for (int i = 0; i < n; i++)
+        if (m->proj[order[i]].handover_due) intervention_handover(m, &m->proj[order[i]]);
 
     slow_variables(m, m->touched, n_touched);
     for (int i = 0; i < m->n_proj; i++) {

@@ -125,12 +125,25 @@ static int pick_other_org(model *m, const double *cum, int self) {
     return lo == self ? (self + 1) % m->n_orgs : lo;
 }
 
-static void cross_ties(model *m, int a, const double *cum) {
+/* Another organisation of a's region in proportion to size, -1 when the region has no other. */
+static int pick_regional_org(model *m, const double *cum, int self) {
+    int region = m->orgs[self].region;
+    for (int tries = 0; tries < 64; tries++) {
+        int o = pick_other_org(m, cum, self);
+        if (m->orgs[o].region == region) return o;
+    }
+    return -1;
+}
+
+static void cross_ties(model *m, int a, const double *cum, int several_regions) {
     const params *p = m->p;
     rng_reset(m->r, m->seed, m->rep, (uint32_t)a, 0, RNG_TIES_CROSS, 0);
     unsigned k = p->k_x > 0 ? gsl_ran_poisson(m->r, p->k_x / 2) : 0;
     for (unsigned i = 0; i < k; i++) {
-        int o = pick_other_org(m, cum, m->ag.org[a]);
+        int o = -1;
+        /* Professional communities are mostly regional (only drawn in worlds with regions). */
+        if (several_regions && rng_bernoulli(m->r, p->x_regional)) o = pick_regional_org(m, cum, m->ag.org[a]);
+        if (o < 0) o = pick_other_org(m, cum, m->ag.org[a]);
         int b = rng_bernoulli(m->r, p->x_homophily) ? pick_in_org(m, o, m->ag.dom[a]) : pick_in_org(m, o, -1);
         add_everyday_tie(m, a, b);
     }
@@ -238,7 +251,9 @@ void world_build(model *m) {
         double *cum = xmalloc(sizeof(double) * (size_t)m->n_orgs);
         double s = 0;
         for (int o = 0; o < m->n_orgs; o++) cum[o] = (s += m->orgs[o].n);
-        for (int a = 0; a < total; a++) cross_ties(m, a, cum);
+        int several_regions = 0;
+        for (int o = 1; o < m->n_orgs; o++) several_regions |= m->orgs[o].region != m->orgs[0].region;
+        for (int a = 0; a < total; a++) cross_ties(m, a, cum, several_regions);
         free(cum);
     }
 }
