@@ -6,10 +6,21 @@
 #include <string.h>
 
 static void (*cleanup)(void);
+static _Thread_local jmp_buf *trap;
+static _Thread_local char trap_message[512];
+
+void error_set_trap(jmp_buf *t) { trap = t; }
+const char *error_trap_message(void) { return trap_message; }
 
 void error_set_cleanup(void (*fn)(void)) { cleanup = fn; }
 
 static noreturn void vfail(int status, const char *fmt, va_list ap) {
+    if (trap) {
+        jmp_buf *t = trap;
+        trap = NULL;
+        vsnprintf(trap_message, sizeof trap_message, fmt, ap);
+        longjmp(*t, 1);
+    }
     fputs("samen: ", stderr);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

@@ -14,6 +14,12 @@ noreturn void die_input(const char *fmt, ...) __attribute__((format(printf, 1, 2
 void warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* A function run once before exit on a fatal error (e.g. remove OUT.partial). */
 void error_set_cleanup(void (*fn)(void));
+/* A trap for die() in the calling thread: while set, die() stores its message in
+ * error_trap_message and longjmps to *trap instead of exiting (one failing run must not end an
+ * experiment). NULL removes it. */
+#include <setjmp.h>
+void error_set_trap(jmp_buf *trap);
+const char *error_trap_message(void);
 /* Allocation that dies on failure. */
 void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);

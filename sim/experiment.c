@@ -1,12 +1,29 @@
+/* experiment: every design point x condition x replicate of a scenario as a run, in parallel,
+ * durable and resumable, into one output file.
+ *
+ * Durability: each finished run is written at once as a shard in OUT.partial.d/ (shard.c:
+ * temporary name, fsync, rename), so a run that finished survives kill -9. When every run is
+ * done the shards are merged, in run order, into OUT.partial, which is closed, synced and
+ * renamed to OUT; then the shards go. `samen run --resume OUT` reruns only the runs without a
+ * shard and merges; the result equals an uninterrupted run's. Memory does not grow with the
+ * number of runs: a run's data lives only until its shard is written, and the merge reads one
+ * shard at a time. The manifest in the shard directory holds the command line and a fingerprint
+ * of the resolved experiment, so a resume cannot mix two different experiments. */
 #include "experiment.h"
 #include "error.h"
 #include "output.h"
+#include "shard.h"
 #include "stats.h"
+#include "version.h"
+#include <dirent.h>
+#include <errno.h>
 #include <math.h>
 #include <omp.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,12 +44,227 @@ static void progress(int done, int total, double t0, int final) {
     fflush(stderr);
 }
 
+/* --- the shard directory ------------------------------------------------------------------------- */
+
+char *experiment_shard_dir(const char *out_path) {
+    char *d = xmalloc(strlen(out_path) + sizeof ".partial.d");
+    sprintf(d, "%s.partial.d", out_path);
+    return d;
+}
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n) {
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) h = (h ^ c[i]) * 1099511628211ull;
+    return h;
+}
+
+/* A fingerprint of everything that decides the data: scenario text, resolved parameters of every
+ * condition, the design's points, the sizes, what is recorded and the build. */
+static uint64_t fingerprint(const scenario *sc, const design *d, const experiment_options *opt) {
+    uint64_t h = 14695981039346656037ull;
+    if (sc->text) h = fnv(h, sc->text, strlen(sc->text));
+    int ints[6] = {sc->horizon, sc->replicates, (int)sc->seed, sc->n_conditions, opt->record_every, opt->projects};
+    h = fnv(h, ints, sizeof ints);
+    for (int c = 0; c < sc->n_conditions; c++) {
+        h = fnv(h, sc->conditions[c].name, strlen(sc->conditions[c].name));
+        h = fnv(h, &sc->conditions[c].p, sizeof(params));
+    }
+    if (d && d->method != DESIGN_NONE) {
+        h = fnv(h, &d->method, sizeof d->method);
+        for (int f = 0; f < d->n_factors; f++) h = fnv(h, d->factor[f].pi->key, strlen(d->factor[f].pi->key));
+        h = fnv(h, d->x, sizeof(double) * (size_t)d->n_points * (size_t)d->n_factors);
+    }
+    h = fnv(h, samen_git_revision, strlen(samen_git_revision));
+    return h;
+}
+
+static void write_manifest(const char *dir, uint64_t fp, int argc, char **argv) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) die("cannot create %s: %s", path, strerror(errno));
+    fprintf(f, "samen-experiment 1\nfingerprint %016llx\n", (unsigned long long)fp);
+    for (int i = 0; i < argc; i++) {
+        fputs("arg ", f);
+        for (const char *c = argv[i]; *c; c++) {
+            if (*c == '\\' || *c == '\n') fputc('\\', f);
+            fputc(*c == '\n' ? 'n' : *c, f);
+        }
+        fputc('\n', f);
+    }
+    if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) die("cannot write %s: %s", path, strerror(errno));
+}
+
+int experiment_read_manifest(const char *out_path, int *argc, char ***argv, char *err, size_t n) {
+    char *dir = experiment_shard_dir(out_path);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    free(dir);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        snprintf(err, n, "%s: nothing to resume (%s)", out_path, strerror(errno));
+        return -1;
+    }
+    char line[65536];
+    int cap = 16, k = 0;
+    char **v = xcalloc((size_t)cap, sizeof *v);
+    if (!fgets(line, sizeof line, f) || strcmp(line, "samen-experiment 1\n") != 0) {
+        fclose(f);
+        free(v);
+        snprintf(err, n, "%s: not a samen experiment manifest", path);
+        return -1;
+    }
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "arg ", 4) != 0) continue;
+        size_t len = strlen(line);
+        if (len && line[len - 1] == '\n') line[--len] = '\0';
+        char *a = xmalloc(len), *o = a;
+        for (const char *c = line + 4; *c; c++) {
+            if (*c == '\\' && c[1]) c++, *o++ = *c == 'n' ? '\n' : *c;
+            else *o++ = *c;
+        }
+        *o = '\0';
+        if (k + 1 >= cap) v = xrealloc(v, sizeof *v * (size_t)(cap *= 2));
+        v[k++] = a;
+    }
+    fclose(f);
+    v[k] = NULL;
+    *argc = k;
+    *argv = v;
+    return 0;
+}
+
+static int manifest_fingerprint(const char *dir, uint64_t *fp) {
+    char path[4096], line[256];
+    snprintf(path, sizeof path, "%s/manifest", dir);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    unsigned long long x = 0;
+    int ok = fgets(line, sizeof line, f) && fgets(line, sizeof line, f) && sscanf(line, "fingerprint %llx", &x) == 1;
+    fclose(f);
+    *fp = x;
+    return ok ? 0 : -1;
+}
+
+static void remove_dir(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    char path[4096];
+    while ((e = readdir(d)))
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+            snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+            unlink(path);
+        }
+    closedir(d);
+    rmdir(dir);
+}
+
+/* A fault for the tests: SAMEN_TEST_FAIL_RUN="point,condition,replicate" makes that run fail. */
+static int injected_failure(int p, int c, int r) {
+    const char *s = getenv("SAMEN_TEST_FAIL_RUN");
+    int fp, fc, fr;
+    return s && sscanf(s, "%d,%d,%d", &fp, &fc, &fr) == 3 && fp == p && fc == c && fr == r;
+}
+
+/* One run, into its shard; a die() inside the run records it as failed instead of ending the
+ * experiment. */
+static void run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, const char *dir) {
+    scenario local = *sc;
+    condition cond = sc->conditions[c];
+    design_apply(d, p, &cond.p);
+    condition *conds = xmalloc(sizeof(condition) * (size_t)sc->n_conditions);
+    memcpy(conds, sc->conditions, sizeof(condition) * (size_t)sc->n_conditions);
+    conds[c] = cond;
+    local.conditions = conds;
+    const char *check = params_check_all(&cond.p);
+    run_result rr;
+    memset(&rr, 0, sizeof rr);
+    rr.condition = c;
+    rr.replicate = r;
+    rr.horizon = sc->horizon;
+    jmp_buf trap;
+    if (check) {
+        char why[300];
+        snprintf(why, sizeof why, "parameters at this design point: %s", check);
+        shard_write(dir, &rr, p, RUN_FAILED, why);
+    } else if (setjmp(trap) == 0) {
+        error_set_trap(&trap);
+        if (injected_failure(p, c, r)) die("injected failure (SAMEN_TEST_FAIL_RUN)");
+        run_simulate(&local, c, r, inner, &rr);
+        error_set_trap(NULL);
+        shard_write(dir, &rr, p, RUN_DONE, NULL);
+        run_result_free(&rr);
+    } else {
+        /* the run's own allocations are lost with it */
+        rr.condition = c, rr.replicate = r, rr.horizon = sc->horizon;
+        shard_write(dir, &rr, p, RUN_FAILED, error_trap_message());
+    }
+    free(conds);
+}
+
 int experiment_run(const scenario *sc, const experiment_options *opt, experiment_summary *res) {
-    int C = sc->n_conditions, R = sc->replicates, total = C * R;
+    design none = {0};
+    none.n_points = 1;
+    const design *d = opt->design && opt->design->method != DESIGN_NONE ? opt->design : &none;
+    int P = d->n_points, C = sc->n_conditions, R = sc->replicates;
+    long long total = (long long)P * C * R;
+    if (total > 100000000LL) die_input("%lld runs are more than this version handles (10^8)", total);
+    memset(res, 0, sizeof *res);
+    res->n_points = P;
     res->n_conditions = C;
     res->replicates = R;
     res->sum = xmalloc(sizeof(double) * (size_t)total * N_SUM);
-    output *o = output_open(opt->out_path, sc, opt->argc, opt->argv, opt->threads);
+    for (long long i = 0; i < total * N_SUM; i++) res->sum[i] = NAN;
+
+    char *dir = experiment_shard_dir(opt->out_path);
+    uint64_t fp = fingerprint(sc, d, opt);
+    struct stat st;
+    if (opt->resume) {
+        uint64_t old;
+        if (manifest_fingerprint(dir, &old) != 0) die_input("%s: nothing to resume", opt->out_path);
+        if (old != fp)
+            die_input("%s: the experiment changed since it started (scenario files, --set values or the build); "
+                      "cannot resume it", opt->out_path);
+    } else {
+        if (stat(dir, &st) == 0)
+            die_input("%s exists: an interrupted experiment. Finish it with 'samen run --resume %s' or remove it",
+                      dir, opt->out_path);
+        /* The directory appears with its manifest or not at all. */
+        char *tmp = xmalloc(strlen(dir) + 8);
+        sprintf(tmp, "%s.tmp", dir);
+        remove_dir(tmp); /* a start that was killed before it began */
+        if (mkdir(tmp, 0777) != 0) die("cannot create %s: %s", tmp, strerror(errno));
+        write_manifest(tmp, fp, opt->argc, opt->argv);
+        if (rename(tmp, dir) != 0) die("cannot rename %s: %s", tmp, strerror(errno));
+        free(tmp);
+    }
+
+    /* What is done already (resume): a valid shard. */
+    unsigned char *have = xcalloc((size_t)total, 1);
+    int todo = 0;
+    char path[4096];
+    for (long long i = 0; i < total; i++) {
+        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
+        shard_path(path, sizeof path, dir, p, c, r);
+        run_result tmp;
+        memset(&tmp, 0, sizeof tmp);
+        int sp, status;
+        if (opt->resume && shard_read(path, &tmp, &sp, &status, NULL, 0) == 0 && sp == p && tmp.condition == c &&
+            tmp.replicate == r)
+            have[i] = 1;
+        else todo++;
+        if (opt->resume) run_result_free(&tmp);
+    }
+    long long *work = xmalloc(sizeof(long long) * (size_t)(todo + 1));
+    int n_work = 0;
+    /* Replicate-major within a point, so the conditions of a replicate finish together. */
+    for (int p = 0; p < P; p++)
+        for (int r = 0; r < R; r++)
+            for (int c = 0; c < C; c++) {
+                long long i = ((long long)p * C + c) * R + r;
+                if (!have[i]) work[n_work++] = i;
+            }
 
     stop_signal = 0;
     struct sigaction sa, old_int, old_term;
@@ -41,40 +273,80 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
 
-    int show = !opt->quiet && isatty(STDERR_FILENO);
+    int tty = isatty(STDERR_FILENO);
+    int show = !opt->quiet && tty;
     double t0 = now();
     int done = 0;
     /* The split of the threads: over runs while there are more runs than threads, the rest
      * inside each run (large worlds with few replicates). Results are the same either way. */
-    int outer = total < opt->threads ? total : opt->threads;
-    int inner = opt->threads / (outer > 0 ? outer : 1);
+    int outer = n_work < opt->threads ? n_work : opt->threads;
+    if (outer < 1) outer = 1;
+    int inner = opt->threads / outer;
     if (inner < 1) inner = 1;
     omp_set_max_active_levels(outer > 1 && inner > 1 ? 2 : 1);
-    /* Runs are ordered replicate-major so that the conditions of one replicate finish together. */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) if (outer > 1)
-    for (int i = 0; i < total; i++) {
+    for (int w = 0; w < n_work; w++) {
         if (stop_signal) continue;
-        int c = i % C, r = i / C;
-        run_result rr;
-        run_simulate(sc, c, r, inner, &rr);
-#pragma omp critical(samen_output)
+        long long i = work[w];
+        run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, dir);
+#pragma omp critical(samen_progress)
         {
-            output_write_run(o, &rr);
-            memcpy(&res->sum[((size_t)c * R + r) * N_SUM], rr.summary, sizeof rr.summary);
             done++;
-            if (show && (done % 8 == 0 || done == total)) progress(done, total, t0, 0);
+            if (show && (done % 8 == 0 || done == n_work)) progress(done, n_work, t0, 0);
         }
-        run_result_free(&rr);
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
-    if (show) progress(done, total, t0, 1);
+    if (show && n_work) progress(done, n_work, t0, 1);
+    free(work);
+    free(have);
     if (stop_signal) {
-        output_abort(o);
-        fprintf(stderr, "samen: interrupted; no output written\n");
+        fprintf(stderr, "samen: interrupted after %d of %d runs; the finished ones are kept in %s\n"
+                        "samen: finish with: samen run --resume %s\n",
+                done, n_work, dir, opt->out_path);
+        free(dir);
         return stop_signal == SIGTERM ? 143 : 130;
     }
+
+    /* Merge the shards, in run order, into the output file. */
+    long long rows = 0;
+    for (long long i = 0; i < total; i++) {
+        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
+        shard_path(path, sizeof path, dir, p, c, r);
+        run_result tmp;
+        int sp, status;
+        if (shard_read(path, &tmp, &sp, &status, NULL, 0) != 0) die("%s: lost or damaged during the run", path);
+        rows += tmp.n_projects;
+        run_result_free(&tmp);
+    }
+    output_options oo = {opt->design, opt->record_every, opt->projects, rows, opt->argc, opt->argv, opt->threads};
+    output *o = output_open_with(opt->out_path, sc, &oo);
+    int failed = 0;
+    for (long long i = 0; i < total; i++) {
+        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
+        shard_path(path, sizeof path, dir, p, c, r);
+        run_result rr;
+        int sp, status;
+        char reason[600];
+        if (shard_read(path, &rr, &sp, &status, reason, sizeof reason) != 0) die("%s: damaged", path);
+        if (status == RUN_DONE) {
+            output_write_run_at(o, p, &rr);
+            memcpy(&res->sum[(size_t)i * N_SUM], rr.summary, sizeof rr.summary);
+        } else {
+            output_mark_failed(o, p, c, r, reason);
+            fprintf(stderr, "samen: run (point %d, condition %s, replicate %d) failed: %s\n", p, sc->conditions[c].name, r,
+                    reason);
+            failed++;
+        }
+        run_result_free(&rr);
+    }
     output_close(o);
+    remove_dir(dir);
+    free(dir);
+    res->failed = failed;
+    if (!opt->quiet && !tty)
+        fprintf(stderr, "samen: %d runs (%d failed, %lld resumed) in %.1f s, %.1f runs/s\n", (int)total, failed,
+                total - n_work, now() - t0, n_work / (now() - t0 > 0 ? now() - t0 : 1));
     return 0;
 }
 
@@ -87,7 +359,10 @@ static void column(const experiment_summary *s, int c, int k, double *v) {
     for (int r = 0; r < s->replicates; r++) v[r] = s->sum[((size_t)c * s->replicates + r) * N_SUM + k];
 }
 
-typedef struct shown { int sum; const char *head, *fmt, *diff_fmt; } shown;
+typedef struct shown {
+    int sum;
+    const char *head, *fmt, *diff_fmt;
+} shown;
 static const shown SHOWN[] = {
     {SUM_success_launched, "success/launched", "%.3f", "%+.3f"},
     {SUM_success_opportunity, "success/opportunity", "%.3f", "%+.3f"},
@@ -97,16 +372,22 @@ static const shown SHOWN[] = {
 };
 enum { N_SHOWN = sizeof SHOWN / sizeof SHOWN[0] };
 
-static void cell(FILE *f, const char *fmt, interval x) {
+static void cell(FILE *f, const char *fmt, interval x, int last) {
     char a[32], b[32], c[32], buf[112];
     snprintf(a, sizeof a, fmt, x.est);
     snprintf(b, sizeof b, fmt, x.lo);
     snprintf(c, sizeof c, fmt, x.hi);
     snprintf(buf, sizeof buf, "%s [%s, %s]", a, b, c);
-    fprintf(f, "  %-26s", buf);
+    if (last) fprintf(f, "  %s", buf);
+    else fprintf(f, "  %-26s", buf);
 }
 
 void experiment_print_comparison(FILE *f, const scenario *sc, const experiment_summary *s) {
+    if (s->n_points > 1) {
+        fprintf(f, "\n%s\n%d design points x %d conditions x %d replicates; compare them with 'samen compare'.\n\n",
+                sc->title[0] ? sc->title : sc->name, s->n_points, s->n_conditions, s->replicates);
+        return;
+    }
     int R = s->replicates;
     double *a = xmalloc(sizeof(double) * (size_t)R), *b = xmalloc(sizeof(double) * (size_t)R);
     int width = 10;
@@ -117,13 +398,13 @@ void experiment_print_comparison(FILE *f, const scenario *sc, const experiment_s
     fprintf(f, "\n%s\n%d replicates per condition; cohort: opportunities before week %d; mean [95%% bootstrap interval]\n\n",
             sc->title[0] ? sc->title : sc->name, R, run_cohort_cutoff(sc->horizon));
     fprintf(f, "%-*s", width, "condition");
-    for (int k = 0; k < N_SHOWN; k++) fprintf(f, "  %-26s", SHOWN[k].head);
+    for (int k = 0; k < N_SHOWN; k++) fprintf(f, k + 1 < N_SHOWN ? "  %-26s" : "  %s", SHOWN[k].head);
     fputc('\n', f);
     for (int c = 0; c < s->n_conditions; c++) {
         fprintf(f, "%-*s", width, sc->conditions[c].name);
         for (int k = 0; k < N_SHOWN; k++) {
             column(s, c, SHOWN[k].sum, a);
-            cell(f, SHOWN[k].fmt, stats_mean(a, R, sc->seed));
+            cell(f, SHOWN[k].fmt, stats_mean(a, R, sc->seed), k + 1 == N_SHOWN);
         }
         fputc('\n', f);
     }
@@ -135,7 +416,7 @@ void experiment_print_comparison(FILE *f, const scenario *sc, const experiment_s
             for (int k = 0; k < N_SHOWN; k++) {
                 column(s, c, SHOWN[k].sum, a);
                 column(s, 0, SHOWN[k].sum, b);
-                cell(f, SHOWN[k].diff_fmt, stats_paired(a, b, R, sc->seed, NULL));
+                cell(f, SHOWN[k].diff_fmt, stats_paired(a, b, R, sc->seed, NULL), k + 1 == N_SHOWN);
             }
             fputc('\n', f);
         }

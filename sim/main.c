@@ -1,5 +1,6 @@
 /* samen: the command line. A thin layer over the library: parse arguments, load the scenario,
  * run the experiment, print. Exit 0 on success, 2 on bad input, 1 on a runtime failure. */
+#include "compare.h"
 #include "error.h"
 #include "experiment.h"
 #include "params.h"
@@ -15,12 +16,18 @@ static const char USAGE[] =
     "usage: samen COMMAND [ARGS]\n"
     "\n"
     "  samen run [SCENARIO] [-o OUT] [--seed N] [--replicates R] [--threads T]\n"
-    "            [--set KEY=VALUE]... [--quiet]\n"
+    "            [--set KEY=VALUE]... [--record-every K | --no-series] [--no-projects] [--quiet]\n"
+    "  samen run --resume OUT [--threads T] [--quiet]\n"
     "      Run every condition x replicate of SCENARIO (a YAML file) and write OUT (HDF5;\n"
     "      default NAME.h5). Without SCENARIO, run the built-in default experiment\n"
     "      (network-first versus structure-first) into samen-default.h5. Prints the comparison.\n"
+    "      Finished runs are kept in OUT.partial.d until the file is complete; after an\n"
+    "      interruption (Ctrl-C, kill) --resume OUT finishes the experiment.\n"
     "  samen check FILE...\n"
     "      Validate scenario files; print each resolved scenario. Errors as FILE:LINE:COL.\n"
+    "  samen compare OUT.h5 [--baseline NAME] [--metric NAME,...] [--width W] [--csv | --json]\n"
+    "      Each condition against the baseline, per outcome: means, paired difference with a\n"
+    "      95% bootstrap interval, P(better), rank; Sobol indices for a Saltelli design.\n"
     "  samen params [--markdown | --json-schema]\n"
     "      The parameter dictionary (every model parameter, default, range, unit, meaning).\n"
     "  samen --version | --help\n"
@@ -52,61 +59,111 @@ static const char *need_arg(int argc, char **argv, int *i) {
     return argv[++*i];
 }
 
-static int cmd_run(int argc, char **argv) {
-    const char *path = NULL, *out = NULL;
-    long long seed = -1, reps = -1, threads = omp_get_num_procs();
-    int quiet = 0;
-    const char **sets = xcalloc((size_t)argc, sizeof(char *));
-    int n_sets = 0;
+/* The options of `samen run`. */
+typedef struct run_args {
+    const char *path, *out, *resume;
+    long long seed, reps, threads, record_every;
+    int quiet, projects, threads_given;
+    const char **sets;
+    int n_sets;
+} run_args;
+
+static void parse_run_args(int argc, char **argv, run_args *ra) {
+    ra->sets = xcalloc((size_t)argc + 1, sizeof(char *));
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-o") || !strcmp(a, "--output")) out = need_arg(argc, argv, &i);
-        else if (!strcmp(a, "--seed")) seed = parse_int("--seed", need_arg(argc, argv, &i), 0, 4294967295LL);
-        else if (!strcmp(a, "--replicates")) reps = parse_int("--replicates", need_arg(argc, argv, &i), 1, 1000000);
-        else if (!strcmp(a, "--threads")) threads = parse_int("--threads", need_arg(argc, argv, &i), 1, 4096);
-        else if (!strcmp(a, "--set")) sets[n_sets++] = need_arg(argc, argv, &i);
-        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) quiet = 1;
+        if (!strcmp(a, "-o") || !strcmp(a, "--output")) ra->out = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--seed")) ra->seed = parse_int("--seed", need_arg(argc, argv, &i), 0, 4294967295LL);
+        else if (!strcmp(a, "--replicates")) ra->reps = parse_int("--replicates", need_arg(argc, argv, &i), 1, 1000000);
+        else if (!strcmp(a, "--threads"))
+            ra->threads = parse_int("--threads", need_arg(argc, argv, &i), 1, 4096), ra->threads_given = 1;
+        else if (!strcmp(a, "--set")) ra->sets[ra->n_sets++] = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--record-every"))
+            ra->record_every = parse_int("--record-every", need_arg(argc, argv, &i), 1, 5200);
+        else if (!strcmp(a, "--no-series")) ra->record_every = 0;
+        else if (!strcmp(a, "--no-projects")) ra->projects = 0;
+        else if (!strcmp(a, "--resume")) ra->resume = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) ra->quiet = 1;
         else if (a[0] == '-' && a[1]) usage_error("unknown option '%s'", a);
-        else if (path) usage_error("more than one scenario given ('%s')", a);
-        else path = a;
+        else if (ra->path) usage_error("more than one scenario given ('%s')", a);
+        else ra->path = a;
+    }
+}
+
+static int cmd_run(int argc, char **argv) {
+    run_args ra = {0};
+    ra.seed = ra.reps = -1;
+    ra.threads = omp_get_num_procs();
+    ra.record_every = 1;
+    ra.projects = 1;
+    parse_run_args(argc, argv, &ra);
+    int run_argc = argc;
+    char **run_argv = argv;
+    if (ra.resume) {
+        /* Resume: the original command line, with this one's threads and quietness. */
+        if (ra.path || ra.n_sets || ra.seed >= 0 || ra.reps > 0 || (ra.out && strcmp(ra.out, ra.resume)))
+            usage_error("%s", "--resume OUT takes only --threads and --quiet besides");
+        char err[1024];
+        if (experiment_read_manifest(ra.resume, &run_argc, &run_argv, err, sizeof err)) {
+            fprintf(stderr, "samen: %s\n", err);
+            free(ra.sets);
+            return SAMEN_EXIT_INPUT;
+        }
+        run_args orig = {0};
+        orig.seed = orig.reps = -1;
+        orig.threads = ra.threads;
+        orig.record_every = 1;
+        orig.projects = 1;
+        parse_run_args(run_argc, run_argv, &orig);
+        orig.threads = ra.threads;
+        orig.quiet = ra.quiet;
+        orig.resume = ra.resume;
+        orig.out = ra.resume;
+        free(ra.sets);
+        ra = orig;
     }
     scenario sc;
     char err[1024];
-    int rc = path ? scenario_load(path, &sc, err, sizeof err) : scenario_load_default(&sc, err, sizeof err);
+    int rc = ra.path ? scenario_load(ra.path, &sc, err, sizeof err) : scenario_load_default(&sc, err, sizeof err);
     if (rc) {
         fprintf(stderr, "%s\n", err);
-        free(sets);
+        free(ra.sets);
         return SAMEN_EXIT_INPUT;
     }
-    for (int i = 0; i < n_sets; i++)
-        if (scenario_apply_set(&sc, sets[i], err, sizeof err)) {
+    for (int i = 0; i < ra.n_sets; i++)
+        if (scenario_apply_set(&sc, ra.sets[i], err, sizeof err)) {
             fprintf(stderr, "samen: %s\n", err);
             scenario_free(&sc);
-            free(sets);
+            free(ra.sets);
             return SAMEN_EXIT_INPUT;
         }
-    free(sets);
+    free(ra.sets);
     if (scenario_check_sets(&sc, err, sizeof err)) {
         fprintf(stderr, "samen: %s\n", err);
         scenario_free(&sc);
         return SAMEN_EXIT_INPUT;
     }
-    if (seed >= 0) sc.seed = (uint32_t)seed;
-    if (reps > 0) sc.replicates = (int)reps;
+    if (ra.seed >= 0) sc.seed = (uint32_t)ra.seed;
+    if (ra.reps > 0) sc.replicates = (int)ra.reps;
     char default_out[SCENARIO_NAME_MAX + 16];
-    if (!out) {
-        snprintf(default_out, sizeof default_out, "%s.h5", path ? sc.name : "samen-default");
-        out = default_out;
+    if (!ra.out) {
+        snprintf(default_out, sizeof default_out, "%s.h5", ra.path ? sc.name : "samen-default");
+        ra.out = default_out;
     }
-    experiment_options opt = {out, (int)threads, quiet, argc, argv};
+    experiment_options opt = {ra.out, (int)ra.threads, ra.quiet, run_argc, run_argv, NULL, (int)ra.record_every,
+                              ra.projects, ra.resume != NULL};
     experiment_summary sum;
     rc = experiment_run(&sc, &opt, &sum);
     if (rc == 0) {
-        if (!quiet) experiment_print_comparison(stdout, &sc, &sum);
-        fprintf(stderr, "samen: wrote %s (%d conditions x %d replicates)\n", out, sc.n_conditions, sc.replicates);
+        if (!ra.quiet) experiment_print_comparison(stdout, &sc, &sum);
+        if (!ra.quiet) fprintf(stderr, "samen: wrote %s (%d conditions x %d replicates)\n", ra.out, sc.n_conditions, sc.replicates);
     }
     experiment_summary_free(&sum);
     scenario_free(&sc);
+    if (run_argv != argv) {
+        for (int i = 0; i < run_argc; i++) free(run_argv[i]);
+        free(run_argv);
+    }
     return rc;
 }
 
@@ -142,10 +199,8 @@ static int cmd_params(int argc, char **argv) {
     if (argc > 3) usage_error("params takes at most one option, got '%s'", argv[3]);
     if (argc == 2) params_text(stdout);
     else if (!strcmp(argv[2], "--markdown")) params_write_markdown(stdout);
-    else if (!strcmp(argv[2], "--json-schema")) {
-        params_write_json_schema(stdout);
-        putchar('\n');
-    } else usage_error("unknown option '%s' for params", argv[2]);
+    else if (!strcmp(argv[2], "--json-schema")) scenario_write_json_schema(stdout);
+    else usage_error("unknown option '%s' for params", argv[2]);
     return 0;
 }
 
@@ -167,5 +222,6 @@ int main(int argc, char **argv) {
     if (!strcmp(cmd, "run")) return cmd_run(argc, argv);
     if (!strcmp(cmd, "check")) return cmd_check(argc, argv);
     if (!strcmp(cmd, "params")) return cmd_params(argc, argv);
+    if (!strcmp(cmd, "compare")) return compare_main(argc, argv);
     usage_error("unknown command '%s'", cmd);
 }

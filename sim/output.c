@@ -27,14 +27,21 @@
 
 struct output {
     char *path, *partial;
-    int n_cond, n_rep, horizon;      /* C, R, T */
+    int n_point, n_cond, n_rep, horizon; /* P, C, R, T */
+    int has_point;                   /* a design: every run variable gets a leading point axis */
+    int stride, n_times;             /* series every `stride` weeks (and the horizon); 0: none */
+    int projects;                    /* write the project table */
     hid_t file;
-    hid_t ts[N_TS], sum[N_SUM];
-    hid_t dim_cond, dim_rep, dim_time; /* root dimension scales, kept open to attach later variables */
+    hid_t ts[N_TS], sum[N_SUM], status;
+    hid_t dim_point, dim_cond, dim_rep, dim_time; /* root dimension scales */
+    hid_t dim_proj, proj_d[N_PROJ + 1]; /* the project table, extended as runs arrive in order */
+    hsize_t proj_rows;
+    size_t next_run;                 /* runs before this one are in the project table */
     hid_t prov;                      /* /provenance, kept open for wall_seconds */
-    unsigned char *written;          /* [C * R]: run stored */
-    project_record **proj;           /* [C * R]: copies, sorted by id */
-    int *n_proj;                     /* [C * R] */
+    unsigned char *written;          /* [P * C * R]: 0 not yet, 1 stored, 2 failed */
+    char **reason;                   /* [P * C * R]: why a run failed */
+    project_record **proj;           /* [P * C * R]: copies, sorted by id, until appended */
+    int *n_proj;                     /* [P * C * R] */
     struct timespec t0;
 };
 
@@ -385,35 +392,159 @@ static void write_provenance(output *o, const scenario *sc, int argc, char **arg
     attr_i32(o, o->prov, "threads", threads);
 }
 
-/* Series over (condition, replicate, time) and summaries over (condition, replicate). */
+/* Series over ([point,] condition, replicate, time), summaries and run status over
+ * ([point,] condition, replicate). */
 static void create_run_variables(output *o) {
     char obj[160], name[128];
-    hsize_t dims[3] = {(hsize_t)o->n_cond, (hsize_t)o->n_rep, (hsize_t)o->horizon + 1};
-    hid_t scales[3] = {o->dim_cond, o->dim_rep, o->dim_time};
+    int lead = o->has_point;
+    hsize_t dims[4];
+    hid_t scales[4];
+    if (lead) dims[0] = (hsize_t)o->n_point, scales[0] = o->dim_point;
+    dims[lead] = (hsize_t)o->n_cond, scales[lead] = o->dim_cond;
+    dims[lead + 1] = (hsize_t)o->n_rep, scales[lead + 1] = o->dim_rep;
+    dims[lead + 2] = (hsize_t)o->n_times, scales[lead + 2] = o->dim_time;
     double nan = NAN;
-    for (int v = 0; v < N_TS; v++) {
+    for (int v = 0; v < N_TS && o->n_times; v++) {
         snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
-        o->ts[v] = var_create(o, o->file, obj, ts_info[v].name, H5T_IEEE_F64LE, 3, dims,
+        o->ts[v] = var_create(o, o->file, obj, ts_info[v].name, H5T_IEEE_F64LE, lead + 3, dims,
                               VAR_COMPRESS | VAR_NAN_FILL);
         var_meta(o, o->ts[v], obj, ts_info[v].units, ts_info[v].long_name);
         attr_f64(o, o->ts[v], "_FillValue", nan);
         attr_text(o, o->ts[v], obj, "coordinates", "condition_name");
-        attach(o, o->ts[v], obj, 3, scales);
+        attach(o, o->ts[v], obj, lead + 3, scales);
     }
     for (int k = 0; k < N_SUM; k++) {
         snprintf(name, sizeof name, "summary_%s", sum_info[k].name);
         snprintf(obj, sizeof obj, "/%s", name);
-        o->sum[k] = var_create(o, o->file, obj, name, H5T_IEEE_F64LE, 2, dims, VAR_COMPRESS | VAR_NAN_FILL);
+        o->sum[k] = var_create(o, o->file, obj, name, H5T_IEEE_F64LE, lead + 2, dims, VAR_COMPRESS | VAR_NAN_FILL);
         var_meta(o, o->sum[k], obj, sum_info[k].units, sum_info[k].long_name);
         attr_f64(o, o->sum[k], "_FillValue", nan);
         attr_text(o, o->sum[k], obj, "coordinates", "condition_name");
-        attach(o, o->sum[k], obj, 2, scales);
+        attach(o, o->sum[k], obj, lead + 2, scales);
+    }
+    o->status = var_create(o, o->file, "/run_status", "run_status", H5T_STD_I32LE, lead + 2, dims, 0);
+    var_meta(o, o->status, "/run_status", "1", "0 done, 1 failed (reasons in the attribute run_errors)");
+    int32_t fv[2] = {0, 1};
+    attr_num(o, o->status, "flag_values", H5T_STD_I32LE, H5T_NATIVE_INT32, fv, 2);
+    attr_text(o, o->status, "/run_status", "flag_meanings", "done failed");
+    attr_text(o, o->status, "/run_status", "coordinates", "condition_name");
+    attach(o, o->status, "/run_status", lead + 2, scales);
+}
+
+/* The design: one variable per varied parameter over `point`. */
+static void write_design(output *o, const design *d) {
+    char obj[200], name[160];
+    hsize_t n = (hsize_t)d->n_points;
+    attr_text(o, o->file, "/", "design_method", design_method_names[d->method]);
+    attr_i32(o, o->file, "design_base_rows", d->method == DESIGN_SALTELLI ? d->n : 0);
+    double *v = xmalloc(sizeof(double) * (size_t)(n + 1));
+    for (int f = 0; f < d->n_factors; f++) {
+        const param_info *pi = d->factor[f].pi;
+        snprintf(name, sizeof name, "design_%s", pi->key);
+        snprintf(obj, sizeof obj, "/%s", name);
+        hid_t ds = var_create(o, o->file, obj, name, H5T_IEEE_F64LE, 1, &n, 0);
+        for (hsize_t p = 0; p < n; p++) v[p] = d->x[p * (hsize_t)d->n_factors + (hsize_t)f];
+        var_write(o, ds, obj, H5T_NATIVE_DOUBLE, v);
+        var_meta(o, ds, obj, pi->type == PARAM_CHOICE ? "1" : pi->unit, pi->doc);
+        attr_text(o, ds, obj, "parameter", pi->key);
+        if (d->method != DESIGN_GRID) {
+            attr_f64(o, ds, "range_min", d->factor[f].lo);
+            attr_f64(o, ds, "range_max", d->factor[f].hi);
+        }
+        attach(o, ds, obj, 1, &o->dim_point);
+        OUT_OK(H5Dclose(ds), obj);
+    }
+    free(v);
+}
+
+/* The project table: one 1-D variable per field over `project` (rows known in advance). */
+static void create_project_table(output *o, hsize_t rows) {
+    char name[128], obj[160], meanings[512];
+    o->dim_proj = dim_index(o, o->file, "/project", "project", rows, "1",
+                            "row of the project table, ordered by point, condition, replicate and id", VAR_COMPRESS);
+    for (int f = 0; f <= N_PROJ; f++) {
+        int is_point = f == N_PROJ;
+        o->proj_d[f] = -1;
+        if (is_point && !o->has_point) continue;
+        const metric_info *mi = is_point ? NULL : &proj_info[f];
+        int is_int = is_point || mi->is_int;
+        snprintf(name, sizeof name, "project_%s", is_point ? "point" : mi->name);
+        snprintf(obj, sizeof obj, "/%s", name);
+        hid_t d = var_create(o, o->file, obj, name, is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE, 1, &rows,
+                             VAR_COMPRESS | (is_int ? 0 : VAR_NAN_FILL));
+        if (is_point) var_meta(o, d, obj, "1", "index of the design point");
+        else {
+            var_meta(o, d, obj, mi->units, mi->long_name);
+            if (!mi->is_int) attr_f64(o, d, "_FillValue", NAN);
+            int32_t fv[64];
+            int nf = mi->is_int ? flags_parse(mi->long_name, meanings, sizeof meanings) : 0;
+            if (nf > 0 && nf <= 64) {
+                for (int i = 0; i < nf; i++) fv[i] = i;
+                attr_num(o, d, "flag_values", H5T_STD_I32LE, H5T_NATIVE_INT32, fv, (hsize_t)nf);
+                attr_text(o, d, obj, "flag_meanings", meanings);
+            }
+        }
+        attach(o, d, obj, 1, &o->dim_proj);
+        o->proj_d[f] = d;
+    }
+}
+
+/* Write n values at row `at` of a 1-D dataset. */
+static void put_rows(output *o, hid_t d, const char *obj, hid_t mtype, const void *buf, hsize_t at, hsize_t n) {
+    hid_t fs = OUT_OK(H5Dget_space(d), obj);
+    OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, &at, NULL, &n, NULL), obj);
+    hid_t ms = OUT_OK(H5Screate_simple(1, &n, NULL), obj);
+    OUT_OK(H5Dwrite(d, mtype, ms, fs, H5P_DEFAULT, buf), obj);
+    OUT_OK(H5Sclose(ms), obj);
+    OUT_OK(H5Sclose(fs), obj);
+}
+
+/* Move the stored runs at the head of the run order into the project table. */
+static void flush_projects(output *o) {
+    size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
+    char name[160];
+    if (o->dim_proj < 0) return; /* rows not known yet: the table is written at close */
+    while (o->next_run < runs && o->written[o->next_run]) {
+        size_t run = o->next_run++;
+        hsize_t n = (hsize_t)o->n_proj[run];
+        if (!o->projects || n == 0) {
+            free(o->proj[run]);
+            o->proj[run] = NULL;
+            continue;
+        }
+        void *buf = xmalloc((size_t)n * sizeof(double));
+        int32_t *iv = buf;
+        for (int f = 0; f < N_PROJ; f++) {
+            const metric_info *mi = &proj_info[f];
+            for (hsize_t i = 0; i < n; i++) {
+                const char *rec = (const char *)&o->proj[run][i];
+                if (mi->is_int) memcpy((int32_t *)buf + i, rec + mi->offset, sizeof(int32_t));
+                else memcpy((double *)buf + i, rec + mi->offset, sizeof(double));
+            }
+            snprintf(name, sizeof name, "/project_%s", mi->name);
+            put_rows(o, o->proj_d[f], name, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf, o->proj_rows, n);
+        }
+        if (o->has_point) {
+            for (hsize_t i = 0; i < n; i++) iv[i] = (int32_t)(run / ((size_t)o->n_cond * (size_t)o->n_rep));
+            put_rows(o, o->proj_d[N_PROJ], "/project_point", H5T_NATIVE_INT32, buf, o->proj_rows, n);
+        }
+        o->proj_rows += n;
+        free(buf);
+        free(o->proj[run]);
+        o->proj[run] = NULL;
     }
 }
 
 /* ---- the interface ------------------------------------------------------------------------------ */
 
 output *output_open(const char *path, const scenario *sc, int argc, char **argv, int threads) {
+    output_options opt = {NULL, 1, 1, -1, argc, argv, threads};
+    return output_open_with(path, sc, &opt);
+}
+
+output *output_open_with(const char *path, const scenario *sc, const output_options *opt) {
+    int argc = opt->argc, threads = opt->threads;
+    char **argv = opt->argv;
     if (out_current) die("output: %s is still open; one output at a time", out_current->path);
     if (sc->n_conditions < 1 || sc->replicates < 1 || sc->horizon < 1)
         die("output: nothing to write (%d conditions, %d replicates, horizon %d)", sc->n_conditions,
@@ -426,8 +557,15 @@ output *output_open(const char *path, const scenario *sc, int argc, char **argv,
     o->n_cond = sc->n_conditions;
     o->n_rep = sc->replicates;
     o->horizon = sc->horizon;
-    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
+    o->has_point = opt->design && opt->design->method != DESIGN_NONE;
+    o->n_point = o->has_point ? opt->design->n_points : 1;
+    o->stride = opt->record_every;
+    o->n_times = 0;
+    if (o->stride > 0) o->n_times = sc->horizon / o->stride + 1 + (sc->horizon % o->stride != 0);
+    o->projects = opt->projects;
+    size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
     o->written = xcalloc(runs, 1);
+    o->reason = xcalloc(runs, sizeof *o->reason);
     o->proj = xcalloc(runs, sizeof *o->proj);
     o->n_proj = xcalloc(runs, sizeof *o->n_proj);
 
@@ -452,13 +590,31 @@ output *output_open(const char *path, const scenario *sc, int argc, char **argv,
     OUT_OK(H5Pclose(fcpl), o->partial);
 
     write_root_attributes(o, sc);
+    attr_i32(o, o->file, "record_every", o->stride);
+    o->dim_point = -1;
+    if (o->has_point)
+        o->dim_point = dim_index(o, o->file, "/point", "point", (hsize_t)o->n_point, "1",
+                                 "design point (the parameter values in design_*)", 0);
     o->dim_cond = dim_index(o, o->file, "/condition", "condition", (hsize_t)o->n_cond, "1",
                             "condition index (names in condition_name)", 0);
     o->dim_rep = dim_index(o, o->file, "/replicate", "replicate", (hsize_t)o->n_rep, "1", "replicate index", 0);
-    o->dim_time = dim_index(o, o->file, "/time", "time", (hsize_t)o->horizon + 1, "week",
-                            "week: 0 is the initial state, t the state at the end of week t", 0);
+    o->dim_time = -1;
+    if (o->n_times) {
+        hsize_t nt = (hsize_t)o->n_times;
+        o->dim_time = var_create(o, o->file, "/time", "time", H5T_STD_I32LE, 1, &nt, 0);
+        int32_t *w = xmalloc(sizeof(int32_t) * (size_t)nt);
+        for (int i = 0; i < o->n_times; i++) w[i] = i * o->stride < sc->horizon ? i * o->stride : sc->horizon;
+        var_write(o, o->dim_time, "/time", H5T_NATIVE_INT32, w);
+        free(w);
+        OUT_OK(H5DSset_scale(o->dim_time, "time"), "/time");
+        var_meta(o, o->dim_time, "/time", "week", "week: 0 is the initial state, t the state at the end of week t");
+    }
     condition_names(o, o->file, "", sc, o->dim_cond);
+    if (o->has_point) write_design(o, opt->design);
     create_run_variables(o);
+    o->dim_proj = -1;
+    for (int f = 0; f <= N_PROJ; f++) o->proj_d[f] = -1;
+    if (o->projects && opt->project_rows >= 0) create_project_table(o, (hsize_t)opt->project_rows);
     write_parameters(o, sc);
     write_provenance(o, sc, argc, argv, threads);
     return o;
@@ -469,11 +625,45 @@ static int cmp_project_id(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-void output_write_run(output *o, const run_result *r) {
-    if (r->condition < 0 || r->condition >= o->n_cond || r->replicate < 0 || r->replicate >= o->n_rep)
-        die("output: run (condition %d, replicate %d) is outside the %d x %d experiment", r->condition,
-            r->replicate, o->n_cond, o->n_rep);
-    size_t run = (size_t)r->condition * (size_t)o->n_rep + (size_t)r->replicate;
+void output_write_run(output *o, const run_result *r) { output_write_run_at(o, 0, r); }
+
+/* The run's index in (point, condition, replicate) order, and the start of its hyperslab. */
+static size_t run_index(const output *o, int point, int cond, int rep, hsize_t *start) {
+    int lead = o->has_point;
+    if (lead) start[0] = (hsize_t)point;
+    start[lead] = (hsize_t)cond;
+    start[lead + 1] = (hsize_t)rep;
+    start[lead + 2] = 0;
+    return ((size_t)point * (size_t)o->n_cond + (size_t)cond) * (size_t)o->n_rep + (size_t)rep;
+}
+
+static void write_status(output *o, const hsize_t *start, int32_t status) {
+    hsize_t one = 1, count[4] = {1, 1, 1, 1};
+    hid_t mem = OUT_OK(H5Screate_simple(1, &one, NULL), "/run_status");
+    hid_t fs = OUT_OK(H5Dget_space(o->status), "/run_status");
+    OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), "/run_status");
+    OUT_OK(H5Dwrite(o->status, H5T_NATIVE_INT32, mem, fs, H5P_DEFAULT, &status), "/run_status");
+    OUT_OK(H5Sclose(fs), "/run_status");
+    OUT_OK(H5Sclose(mem), "/run_status");
+}
+
+void output_mark_failed(output *o, int point, int cond, int rep, const char *reason) {
+    hsize_t start[4];
+    size_t run = run_index(o, point, cond, rep, start);
+    if (o->written[run]) die("output: run (point %d, condition %d, replicate %d) stored twice", point, cond, rep);
+    write_status(o, start, 1);
+    o->reason[run] = xstrdup(reason ? reason : "unknown");
+    o->written[run] = 2;
+    flush_projects(o);
+}
+
+void output_write_run_at(output *o, int point, const run_result *r) {
+    if (point < 0 || point >= o->n_point || r->condition < 0 || r->condition >= o->n_cond || r->replicate < 0 ||
+        r->replicate >= o->n_rep)
+        die("output: run (point %d, condition %d, replicate %d) is outside the %d x %d x %d experiment", point,
+            r->condition, r->replicate, o->n_point, o->n_cond, o->n_rep);
+    hsize_t start[4];
+    size_t run = run_index(o, point, r->condition, r->replicate, start);
     if (o->written[run])
         die("output: run (condition %d, replicate %d) stored twice", r->condition, r->replicate);
     if (r->horizon != o->horizon)
@@ -482,21 +672,31 @@ void output_write_run(output *o, const run_result *r) {
     if (!r->ts || r->n_projects < 0 || (r->n_projects > 0 && !r->projects))
         die("output: run (condition %d, replicate %d) is incomplete", r->condition, r->replicate);
 
-    hsize_t T1 = (hsize_t)o->horizon + 1;
-    hsize_t start[3] = {(hsize_t)r->condition, (hsize_t)r->replicate, 0}, count[3] = {1, 1, T1};
-    hid_t mem = OUT_OK(H5Screate_simple(1, &T1, NULL), "series");
+    hsize_t T1 = (hsize_t)o->horizon + 1, NT = (hsize_t)o->n_times;
+    hsize_t count[4] = {1, 1, 1, 1};
+    count[o->has_point + 2] = NT;
     char obj[160];
-    for (int v = 0; v < N_TS; v++) {
-        snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
-        hid_t fs = OUT_OK(H5Dget_space(o->ts[v]), obj);
-        OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
-        OUT_OK(H5Dwrite(o->ts[v], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, r->ts + (size_t)v * T1), obj);
-        OUT_OK(H5Sclose(fs), obj);
+    if (NT) {
+        hid_t mem = OUT_OK(H5Screate_simple(1, &NT, NULL), "series");
+        double *v = xmalloc(sizeof(double) * (size_t)NT);
+        for (int k = 0; k < N_TS; k++) {
+            for (hsize_t i = 0; i < NT; i++) {
+                hsize_t t = i * (hsize_t)o->stride < T1 - 1 ? i * (hsize_t)o->stride : T1 - 1;
+                v[i] = r->ts[(size_t)k * T1 + t];
+            }
+            snprintf(obj, sizeof obj, "/%s", ts_info[k].name);
+            hid_t fs = OUT_OK(H5Dget_space(o->ts[k]), obj);
+            OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
+            OUT_OK(H5Dwrite(o->ts[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, v), obj);
+            OUT_OK(H5Sclose(fs), obj);
+        }
+        free(v);
+        OUT_OK(H5Sclose(mem), "series");
     }
-    OUT_OK(H5Sclose(mem), "series");
+    count[o->has_point + 2] = 1;
 
     hsize_t one = 1;
-    mem = OUT_OK(H5Screate_simple(1, &one, NULL), "summary");
+    hid_t mem = OUT_OK(H5Screate_simple(1, &one, NULL), "summary");
     for (int k = 0; k < N_SUM; k++) {
         snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
         hid_t fs = OUT_OK(H5Dget_space(o->sum[k]), obj);
@@ -514,45 +714,8 @@ void output_write_run(output *o, const run_result *r) {
     o->proj[run] = p;
     o->n_proj[run] = r->n_projects;
     o->written[run] = 1;
-}
-
-/* One 1-D variable per project field over `project`, rows by (condition, replicate, id). */
-static void write_project_table(output *o) {
-    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
-    hsize_t n = 0;
-    for (size_t i = 0; i < runs; i++) n += (hsize_t)o->n_proj[i];
-    hid_t dim = dim_index(o, o->file, "/project", "project", n, "1",
-                          "row of the project table, ordered by condition, replicate and id", VAR_COMPRESS);
-    void *buf = xmalloc((size_t)n * sizeof(double));
-    char name[128], obj[160], meanings[512];
-    for (int f = 0; f < N_PROJ; f++) {
-        const metric_info *mi = &proj_info[f];
-        snprintf(name, sizeof name, "project_%s", mi->name);
-        snprintf(obj, sizeof obj, "/%s", name);
-        size_t k = 0;
-        for (size_t run = 0; run < runs; run++)
-            for (int j = 0; j < o->n_proj[run]; j++, k++) {
-                const char *rec = (const char *)&o->proj[run][j];
-                if (mi->is_int) memcpy((int32_t *)buf + k, rec + mi->offset, sizeof(int32_t));
-                else memcpy((double *)buf + k, rec + mi->offset, sizeof(double));
-            }
-        hid_t d = var_create(o, o->file, obj, name, mi->is_int ? H5T_STD_I32LE : H5T_IEEE_F64LE, 1, &n,
-                             VAR_COMPRESS | (mi->is_int ? 0 : VAR_NAN_FILL));
-        if (n) var_write(o, d, obj, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf);
-        var_meta(o, d, obj, mi->units, mi->long_name);
-        if (!mi->is_int) attr_f64(o, d, "_FillValue", NAN);
-        int32_t fv[64];
-        int nf = mi->is_int ? flags_parse(mi->long_name, meanings, sizeof meanings) : 0;
-        if (nf > 0 && nf <= 64) {
-            for (int i = 0; i < nf; i++) fv[i] = i;
-            attr_num(o, d, "flag_values", H5T_STD_I32LE, H5T_NATIVE_INT32, fv, (hsize_t)nf);
-            attr_text(o, d, obj, "flag_meanings", meanings);
-        }
-        attach(o, d, obj, 1, &dim);
-        OUT_OK(H5Dclose(d), obj);
-    }
-    free(buf);
-    OUT_OK(H5Dclose(dim), "/project");
+    write_status(o, start, 0);
+    flush_projects(o);
 }
 
 static void sync_path(const char *path, int flags) {
@@ -563,9 +726,10 @@ static void sync_path(const char *path, int flags) {
 }
 
 static void output_free(output *o) {
-    size_t runs = (size_t)o->n_cond * (size_t)o->n_rep;
-    for (size_t i = 0; i < runs; i++) free(o->proj[i]);
+    size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
+    for (size_t i = 0; i < runs; i++) free(o->proj[i]), free(o->reason[i]);
     free(o->proj);
+    free(o->reason);
     free(o->n_proj);
     free(o->written);
     free(o->partial);
@@ -574,17 +738,43 @@ static void output_free(output *o) {
 }
 
 void output_close(output *o) {
-    for (int c = 0; c < o->n_cond; c++)
-        for (int r = 0; r < o->n_rep; r++)
-            if (!o->written[(size_t)c * (size_t)o->n_rep + (size_t)r])
-                die("output: run (condition %d, replicate %d) was never stored; %s is incomplete", c, r, o->path);
-    write_project_table(o);
+    size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
+    for (size_t i = 0; i < runs; i++)
+        if (!o->written[i])
+            die("output: run %zu (point %zu, condition %zu, replicate %zu) was never stored; %s is incomplete", i,
+                i / ((size_t)o->n_cond * (size_t)o->n_rep), i / (size_t)o->n_rep % (size_t)o->n_cond,
+                i % (size_t)o->n_rep, o->path);
+    if (o->projects && o->dim_proj < 0) { /* rows were not known in advance */
+        hsize_t rows = 0;
+        for (size_t i = 0; i < runs; i++) rows += (hsize_t)o->n_proj[i];
+        create_project_table(o, rows);
+        o->next_run = 0;
+    }
+    flush_projects(o);
+    if (o->projects && o->proj_rows != (hsize_t)0 && o->dim_proj >= 0) {
+        hsize_t want = 0;
+        for (size_t i = 0; i < runs; i++) want += (hsize_t)o->n_proj[i];
+        if (want != o->proj_rows) die("output: %llu project rows written, %llu expected", (unsigned long long)o->proj_rows,
+                                      (unsigned long long)want);
+    }
+    /* The reasons of failed runs, one line each. */
+    size_t len = 1;
+    for (size_t i = 0; i < runs; i++)
+        if (o->reason[i]) len += strlen(o->reason[i]) + 64;
+    char *errors = xmalloc(len), *e = errors;
+    *e = '\0';
+    for (size_t i = 0; i < runs; i++)
+        if (o->reason[i])
+            e += sprintf(e, "point %zu condition %zu replicate %zu: %s\n", i / ((size_t)o->n_cond * (size_t)o->n_rep),
+                         i / (size_t)o->n_rep % (size_t)o->n_cond, i % (size_t)o->n_rep, o->reason[i]);
+    attr_text(o, o->status, "/run_status", "run_errors", errors);
+    free(errors);
     struct timespec t1;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     attr_f64(o, o->prov, "wall_seconds", (double)(t1.tv_sec - o->t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - o->t0.tv_nsec));
 
     char obj[160];
-    for (int v = 0; v < N_TS; v++) {
+    for (int v = 0; v < N_TS && o->n_times; v++) {
         snprintf(obj, sizeof obj, "/%s", ts_info[v].name);
         OUT_OK(H5Dclose(o->ts[v]), obj);
     }
@@ -592,9 +782,14 @@ void output_close(output *o) {
         snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
         OUT_OK(H5Dclose(o->sum[k]), obj);
     }
+    for (int f = 0; f <= N_PROJ; f++)
+        if (o->proj_d[f] >= 0) OUT_OK(H5Dclose(o->proj_d[f]), "project table");
+    if (o->dim_proj >= 0) OUT_OK(H5Dclose(o->dim_proj), "/project");
+    OUT_OK(H5Dclose(o->status), "/run_status");
+    if (o->dim_point >= 0) OUT_OK(H5Dclose(o->dim_point), "/point");
     OUT_OK(H5Dclose(o->dim_cond), "/condition");
     OUT_OK(H5Dclose(o->dim_rep), "/replicate");
-    OUT_OK(H5Dclose(o->dim_time), "/time");
+    if (o->dim_time >= 0) OUT_OK(H5Dclose(o->dim_time), "/time");
     OUT_OK(H5Gclose(o->prov), "/provenance");
     OUT_OK(H5Fflush(o->file, H5F_SCOPE_GLOBAL), o->partial);
     OUT_OK(H5Fclose(o->file), o->partial);
@@ -619,7 +814,9 @@ void output_abort(output *o) {
     if (!o) return;
     /* Close quietly: the file is being thrown away, so failures here do not matter. */
     if (o->file > 0) {
-        hid_t ids[] = {o->dim_cond, o->dim_rep, o->dim_time};
+        hid_t ids[] = {o->dim_cond, o->dim_rep, o->dim_time, o->dim_point, o->dim_proj, o->status};
+        for (int f = 0; f <= N_PROJ; f++)
+            if (o->proj_d[f] > 0) H5Dclose(o->proj_d[f]);
         for (int v = 0; v < N_TS; v++)
             if (o->ts[v] > 0) H5Dclose(o->ts[v]);
         for (int k = 0; k < N_SUM; k++)

@@ -6,6 +6,7 @@
  * axis, CF units/long_name, only int32/float64/fixed-length strings, no compound or enum types. */
 #ifndef SAMEN_OUTPUT_H
 #define SAMEN_OUTPUT_H
+#include "design.h"
 #include "run.h"
 #include "scenario.h"
 
@@ -15,6 +16,23 @@ typedef struct output output;
  * (condition names, replicate, time), root attributes, the parameters group, provenance.
  * argc/argv are recorded in /provenance. Dies (exit 1, partial removed) on any HDF5 error. */
 output *output_open(const char *path, const scenario *sc, int argc, char **argv, int threads);
+typedef struct output_options {
+    const design *design;      /* NULL or DESIGN_NONE: no point dimension */
+    int record_every;          /* series every k weeks and at the horizon; 0: no series */
+    int projects;              /* write the project table */
+    long long project_rows;    /* rows the table will have, if known (then written as runs arrive); -1 */
+    int argc;                  /* the command line, for /provenance */
+    char **argv;
+    int threads;
+} output_options;
+
+/* The same with a design (a leading `point` axis on every run variable), a series stride and the
+ * project table optional. Project rows are appended as soon as every earlier run (in point,
+ * condition, replicate order) is stored, so memory stays flat when runs arrive in order. */
+output *output_open_with(const char *path, const scenario *sc, const output_options *opt);
+void output_write_run_at(output *o, int point, const run_result *r);
+/* Record a run that failed, with its reason (run_status 1, listed in run_errors). */
+void output_mark_failed(output *o, int point, int cond, int rep, const char *reason);
 /* Store one finished run (any order; each (condition, replicate) exactly once). Not thread-safe:
  * call from one thread. */
 void output_write_run(output *o, const run_result *r);

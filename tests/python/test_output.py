@@ -236,13 +236,15 @@ def test_no_partial_left(h5file):
 
 def test_write_failure_leaves_nothing(samen_bin, tmp_path):
     """A write that fails (here: the file size limit, as on a full disk) ends with exit status 1,
-    a message naming the object, and neither the output nor its partial file."""
+    a message naming the object, and neither the output nor its partial file. Finished runs stay
+    in OUT.partial.d, the resumable state (see docs/output.md), and nothing else is left."""
     out = tmp_path / "out.h5"
     script = f"trap '' XFSZ; ulimit -f 64; exec '{samen_bin}' run -o '{out}' --replicates 50 --quiet"
     proc = subprocess.run(["sh", "-c", script], capture_output=True, text=True)
     assert proc.returncode == 1, proc.stderr
     assert "cannot write" in proc.stderr and "File too large" in proc.stderr, proc.stderr
-    assert list(tmp_path.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["out.h5.partial.d"])
+    assert not (tmp_path / "out.h5").exists() and not (tmp_path / "out.h5.partial").exists()
 
 
 def test_documented(synthetic_output):

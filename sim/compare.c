@@ -1,0 +1,638 @@
+/* compare: each condition against a baseline, per outcome and design point, from an output file.
+ * The statistics and the output formats are documented in docs/report.md. */
+#include "compare.h"
+#include "error.h"
+#include "sobol.h"
+#include "stats.h"
+#include <errno.h>
+#include <gsl/gsl_statistics_double.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const compare_metric compare_metrics[] = {
+    {"success", "summary_success_launched", "success per launched collaboration (share completed)", 0, 1},
+    {"success_opportunity", "summary_success_opportunity", "success per opportunity (share completed)", 0, 1},
+    {"value", "summary_value", "value delivered over the horizon", 0, 1},
+    {"value_per_hour", "summary_value_per_hour", "value per hour spent", 0, 1},
+    {"hours_lost", "summary_hours_wasted", "hours lost in collaborations that dissolved or stalled", 1, 1},
+    {"overhead", "summary_hours_overhead", "hours of negotiation and hour accounting", 1, 0},
+    {"trust", "summary_trust_participants_104", "cross-organisation trust among participants, week 104", 0, 1},
+    {"trust_end", "summary_trust_cross_org_end", "cross-organisation trust at the horizon", 0, 0},
+    {"first_win", "summary_first_win_weeks", "weeks from launch to the first win (median)", 1, 1},
+    {"completion", "summary_completion_weeks", "weeks from launch to completion (median)", 1, 0},
+};
+const int compare_n_metrics = (int)(sizeof compare_metrics / sizeof compare_metrics[0]);
+
+/* ---- statistics ---------------------------------------------------------------------------- */
+
+static double sd_finite(const double *x, int n) {
+    double *v = xmalloc(sizeof(double) * (size_t)(n + 1));
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i])) v[k++] = x[i];
+    double s = k >= 2 ? gsl_stats_sd(v, 1, (size_t)k) : NAN;
+    free(v);
+    return s;
+}
+
+static double mean_finite(const double *x, int n) {
+    double s = 0;
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (isfinite(x[i])) s += x[i], k++;
+    return k ? s / k : NAN;
+}
+
+compare_row compare_pair(const double *cond, const double *base, int R, int lower_is_better, double width,
+                         uint32_t seed) {
+    compare_row r;
+    memset(&r, 0, sizeof r);
+    double p_higher;
+    interval d = stats_paired(cond, base, R, seed, &p_higher);
+    r.n = d.n;
+    r.mean = mean_finite(cond, R);
+    r.mean_base = mean_finite(base, R);
+    r.diff = d.est, r.lo = d.lo, r.hi = d.hi;
+    r.p_better = lower_is_better ? 1 - p_higher : p_higher;
+    r.halfwidth = (d.hi - d.lo) / 2;
+    if (width > 0)
+        r.wanted = width;
+    else {
+        /* Useful: the difference known to within a small standardised effect (0.2 of the pooled
+         * standard deviation across replicates) or to within a tenth of itself. */
+        double sa = sd_finite(cond, R), sb = sd_finite(base, R);
+        double pooled = isfinite(sa) && isfinite(sb) ? sqrt((sa * sa + sb * sb) / 2) : isfinite(sa) ? sa : sb;
+        double w = isfinite(pooled) ? 0.2 * pooled : NAN;
+        if (isfinite(d.est) && (!(w >= 0.1 * fabs(d.est)))) w = 0.1 * fabs(d.est);
+        r.wanted = w > 0 ? w : NAN;
+    }
+    if (r.n < 2 || !isfinite(r.halfwidth)) {
+        r.enough = 0;
+        r.needed = COMPARE_MIN_REPLICATES;
+    } else if (!isfinite(r.wanted)) { /* no spread at all: the interval is a point */
+        r.enough = r.n >= COMPARE_MIN_REPLICATES;
+        r.needed = r.n > COMPARE_MIN_REPLICATES ? r.n : COMPARE_MIN_REPLICATES;
+    } else {
+        r.enough = r.n >= COMPARE_MIN_REPLICATES && r.halfwidth <= r.wanted;
+        double q = r.halfwidth / r.wanted;
+        double need = ceil(r.n * q * q);
+        if (need < COMPARE_MIN_REPLICATES) need = COMPARE_MIN_REPLICATES;
+        r.needed = need > 1e9 ? 1000000000L : (long)need;
+    }
+    return r;
+}
+
+/* ---- options -------------------------------------------------------------------------------- */
+
+enum compare_format { FMT_TABLE, FMT_CSV, FMT_JSON };
+
+typedef struct compare_opts {
+    const char *path, *baseline;
+    int metric[32], n_metric;
+    double width;
+    enum compare_format format;
+    int sobol_only;
+    long long seed; /* -1: the file's seed */
+} compare_opts;
+
+static const char COMPARE_USAGE[] =
+    "usage: samen compare OUT.h5 [--baseline NAME] [--metric NAME[,NAME...]]... [--width W]\n"
+    "                            [--csv | --json] [--sobol] [--seed N]\n"
+    "metrics: success success_opportunity value value_per_hour hours_lost overhead trust trust_end\n"
+    "         first_win completion, or all (default: success success_opportunity value\n"
+    "         value_per_hour hours_lost trust first_win)\n";
+
+static noreturn void cmp_usage(const char *fmt, const char *arg) {
+    fprintf(stderr, "samen: compare: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n%s", COMPARE_USAGE);
+    exit(SAMEN_EXIT_INPUT);
+}
+
+static void add_metrics(compare_opts *o, const char *list) {
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", list);
+    for (char *save, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        int found = -1;
+        if (!strcmp(tok, "all")) {
+            for (int m = 0; m < compare_n_metrics; m++)
+                add_metrics(o, compare_metrics[m].name);
+            continue;
+        }
+        for (int m = 0; m < compare_n_metrics; m++)
+            if (!strcmp(tok, compare_metrics[m].name)) found = m;
+        if (found < 0) cmp_usage("unknown metric '%s'", tok);
+        int dup = 0;
+        for (int i = 0; i < o->n_metric; i++)
+            dup |= o->metric[i] == found;
+        if (!dup && o->n_metric < 32) o->metric[o->n_metric++] = found;
+    }
+}
+
+static void parse(int argc, char **argv, compare_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->seed = -1;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(COMPARE_USAGE, stdout);
+            exit(0);
+        } else if (!strcmp(a, "--baseline")) {
+            if (!v) cmp_usage("%s needs a value", a);
+            o->baseline = v, i++;
+        } else if (!strcmp(a, "--metric")) {
+            if (!v) cmp_usage("%s needs a value", a);
+            add_metrics(o, v), i++;
+        } else if (!strcmp(a, "--width")) {
+            char *end;
+            if (!v) cmp_usage("%s needs a value", a);
+            errno = 0;
+            o->width = strtod(v, &end);
+            if (!*v || *end || errno || !(o->width > 0) || !isfinite(o->width))
+                cmp_usage("--width: expected a positive number, got \"%s\"", v);
+            i++;
+        } else if (!strcmp(a, "--seed")) {
+            char *end;
+            if (!v) cmp_usage("%s needs a value", a);
+            errno = 0;
+            o->seed = strtoll(v, &end, 10);
+            if (!*v || *end || errno || o->seed < 0 || o->seed > 4294967295LL)
+                cmp_usage("--seed: expected a whole number in [0, 4294967295], got \"%s\"", v);
+            i++;
+        } else if (!strcmp(a, "--csv"))
+            o->format = FMT_CSV;
+        else if (!strcmp(a, "--json"))
+            o->format = FMT_JSON;
+        else if (!strcmp(a, "--sobol"))
+            o->sobol_only = 1;
+        else if (a[0] == '-' && a[1])
+            cmp_usage("unknown option '%s'", a);
+        else if (o->path)
+            cmp_usage("more than one file given ('%s')", a);
+        else
+            o->path = a;
+    }
+    if (!o->path) cmp_usage("%s", "no output file given");
+    if (o->n_metric == 0)
+        for (int m = 0; m < compare_n_metrics; m++)
+            if (compare_metrics[m].is_default) o->metric[o->n_metric++] = m;
+    if (o->width > 0 && o->n_metric != 1)
+        cmp_usage("%s", "--width is in the units of one metric: give exactly one --metric");
+}
+
+/* ---- the Saltelli design -------------------------------------------------------------------- */
+
+/* For a file whose `design` attribute is "saltelli": check the points are in the blocks A, B,
+ * AB_1 .. AB_k of sobol.h (AB_b equal to A except one parameter, taken from B) and find which
+ * parameter each AB block varies: order[b] = parameter of block AB_(b+1). 0, or -1 with a
+ * reason. */
+static int saltelli_layout(const compare_file *f, int *order, char *err, size_t n) {
+    int k = f->n_design, P = f->n_point;
+    if (k < 1 || P % (k + 2) || P / (k + 2) < 2) {
+        snprintf(err, n, "design 'saltelli' needs (k + 2) x N points for k = %d design_ variables and N >= 2, got %d",
+                 k, P);
+        return -1;
+    }
+    int N = P / (k + 2);
+    int *used = xcalloc((size_t)k, sizeof(int));
+#define X(i, p) f->design[(size_t)(i)*P + (p)]
+    for (int b = 0; b < k; b++) {
+        int which = -1;
+        for (int j = 0; j < N && which < 0; j++)
+            for (int i = 0; i < k; i++)
+                if (X(i, (2 + b) * N + j) != X(i, j) && X(i, (2 + b) * N + j) == X(i, N + j)) which = i;
+        int ok = which >= 0 && !used[which];
+        for (int j = 0; j < N && ok; j++)
+            for (int i = 0; i < k; i++) {
+                double ab = X(i, (2 + b) * N + j), want = i == which ? X(i, N + j) : X(i, j);
+                if (ab != want) ok = 0;
+            }
+        if (!ok) {
+            snprintf(err, n, "design 'saltelli': block %d of the points is not A with one parameter from B", b + 3);
+            free(used);
+            return -1;
+        }
+        used[which] = 1;
+        order[b] = which;
+    }
+#undef X
+    free(used);
+    return 0;
+}
+
+/* ---- output --------------------------------------------------------------------------------- */
+
+/* Decimals for a metric's numbers, from the magnitude of its typical value. */
+static int decimals(double typical) {
+    double a = fabs(typical);
+    if (!isfinite(a)) return 3;
+    return a >= 100 ? 0 : a >= 10 ? 1 : a >= 1 ? 2 : 3;
+}
+
+static void json_str(FILE *out, const char *s) {
+    fputc('"', out);
+    for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+        if (*c == '"' || *c == '\\')
+            fprintf(out, "\\%c", *c);
+        else if (*c < 0x20)
+            fprintf(out, "\\u%04x", *c);
+        else
+            fputc(*c, out);
+    }
+    fputc('"', out);
+}
+static void json_num(FILE *out, double x) {
+    if (isfinite(x))
+        fprintf(out, "%.10g", x);
+    else
+        fputs("null", out);
+}
+/* A CSV field: quoted when it holds a comma, quote or line break. */
+static void csv_str(FILE *out, const char *s) {
+    if (strpbrk(s, ",\"\n\r")) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else
+        fputs(s, out);
+}
+static void csv_num(FILE *out, double x) {
+    if (isfinite(x)) fprintf(out, "%.10g", x);
+}
+
+typedef struct sobol_row {
+    int metric, cond, param;
+    sobol_index s;
+} sobol_row;
+
+typedef struct compare_result {
+    compare_row *rows;
+    int n_rows;
+    sobol_row *sob;
+    int n_sob;
+    int sobol_n;          /* base rows of the Saltelli design (0: none) */
+    char sobol_note[512]; /* why there are no indices, when a design asked for them */
+} compare_result;
+
+static void point_label(FILE *out, const compare_file *f, int p) {
+    for (int i = 0; i < f->n_design; i++)
+        fprintf(out, "%s%s = %g", i ? ", " : "", f->design_key[i], f->design[(size_t)i * f->n_point + p]);
+}
+
+static void print_table(FILE *out, const compare_file *f, const compare_opts *o, int base, const compare_result *res) {
+    int w = 9;
+    for (int c = 0; c < f->n_cond; c++)
+        if ((int)strlen(f->cond[c]) > w) w = (int)strlen(f->cond[c]);
+    fprintf(out, "%s\n", *f->title ? f->title : *f->scenario_name ? f->scenario_name : f->path);
+    fprintf(out, "%s: %s, %d conditions x %d replicates", f->path, f->source, f->n_cond, f->n_rep);
+    if (f->has_point) fprintf(out, " x %d design points", f->n_point);
+    fprintf(out,
+            "\nbaseline: %s. Difference = condition - baseline, paired by replicate (the same simulated\n"
+            "worlds and opportunities in every condition), with a 95%% bootstrap interval (%d resamples).\n"
+            "P(better): share of replicates in which the condition did better than the baseline (ties half).\n",
+            f->cond[base], STATS_RESAMPLES);
+    int notes = 0;
+    for (int i = 0; i < res->n_rows && !o->sobol_only; i++) {
+        const compare_row *r = &res->rows[i];
+        const compare_metric *m = &compare_metrics[r->metric];
+        if (r->cond == 0) { /* a new block: one metric at one point */
+            if (f->has_point && (i == 0 || res->rows[i - 1].point != r->point)) {
+                fprintf(out, "\n== design point %d of %d: ", r->point, f->n_point);
+                point_label(out, f, r->point);
+                fputs(" ==\n", out);
+            }
+            fprintf(out, "\n%s [%s; %s is better]\n", m->label, m->var, m->lower_is_better ? "lower" : "higher");
+            fprintf(out, "  rank  %-*s  %10s  %10s  %-24s %9s  %5s\n", w, "condition", "mean", "difference",
+                    "95% interval", "P(better)", "n");
+        }
+        const compare_row *b = &res->rows[i - r->cond + base];
+        int dp = decimals(isfinite(b->mean) ? b->mean : r->mean);
+        fprintf(out, "  %4d  %-*s  %10.*f  ", r->rank, w, f->cond[r->cond], dp, r->mean);
+        if (r->cond == base)
+            fprintf(out, "%10s\n", "(baseline)");
+        else {
+            char iv[64];
+            snprintf(iv, sizeof iv, "[%+.*f, %+.*f]%s", dp, r->lo, dp, r->hi, r->enough ? "" : " *");
+            if (!isfinite(r->lo)) snprintf(iv, sizeof iv, "(too few pairs) *");
+            fprintf(out, "%+10.*f  %-24s %9.2f  %5d\n", dp, r->diff, iv, r->p_better, r->n);
+        }
+        int last = i + 1 == res->n_rows || res->rows[i + 1].cond == 0;
+        if (last) { /* notes on intervals that are too wide */
+            for (int c = 0; c < f->n_cond; c++) {
+                const compare_row *q = &res->rows[i - r->cond + c];
+                if (c == base || q->enough) continue;
+                notes++;
+                if (q->n < 2 || !isfinite(q->halfwidth))
+                    fprintf(out, "  * %s: fewer than 2 replicates where both are defined: no interval.\n", f->cond[c]);
+                else if (q->n < COMPARE_MIN_REPLICATES && !(q->halfwidth > q->wanted))
+                    fprintf(out, "  * %s: only %d replicates; at least %d are needed for a dependable interval.\n",
+                            f->cond[c], q->n, COMPARE_MIN_REPLICATES);
+                else
+                    fprintf(out, "  * %s: +/-%.*f is wider than useful (+/-%.*f); about %ld replicates would do.\n",
+                            f->cond[c], dp + 1, q->halfwidth, dp + 1, q->wanted, q->needed);
+            }
+        }
+    }
+    if (notes) {
+        if (o->width > 0)
+            fprintf(out,
+                    "\n* Too few replicates: the interval is wider than --width %g, or rests on fewer than %d\n"
+                    "  replicates. Replicates needed = n x (half-width / wanted half-width)^2.\n",
+                    o->width, COMPARE_MIN_REPLICATES);
+        else
+            fprintf(out,
+                    "\n* Too few replicates for a useful interval. Useful: a half-width of at most a fifth of the\n"
+                    "  outcome's standard deviation across replicates (a small effect) or a tenth of the difference\n"
+                    "  itself, from at least %d replicates. Replicates needed = n x (half-width / useful)^2;\n"
+                    "  --width W sets the wanted half-width instead.\n",
+                    COMPARE_MIN_REPLICATES);
+    }
+    if (res->sobol_n) {
+        fprintf(out,
+                "\nSensitivity: Sobol indices over %d base rows of the Saltelli design (outcome = mean over\n"
+                "replicates at each point; 95%% bootstrap intervals over the base rows, %d resamples).\n",
+                res->sobol_n, SOBOL_RESAMPLES);
+        int kw = 9;
+        for (int i = 0; i < f->n_design; i++)
+            if ((int)strlen(f->design_key[i]) > kw) kw = (int)strlen(f->design_key[i]);
+        for (int i = 0; i < res->n_sob; i++) {
+            const sobol_row *s = &res->sob[i];
+            if (s->param == 0)
+                fprintf(out, "\n%s, %s\n  %-*s  %-24s  %-24s\n", compare_metrics[s->metric].label, f->cond[s->cond], kw,
+                        "parameter", "first order [95%]", "total order [95%]");
+            char a[64], t[64];
+            snprintf(a, sizeof a, "%.3f [%.3f, %.3f]", s->s.first, s->s.first_lo, s->s.first_hi);
+            snprintf(t, sizeof t, "%.3f [%.3f, %.3f]", s->s.total, s->s.total_lo, s->s.total_hi);
+            fprintf(out, "  %-*s  %-24s  %-24s\n", kw, f->design_key[s->param], a, t);
+        }
+    } else if (*res->sobol_note)
+        fprintf(out, "\nNo Sobol indices: %s\n", res->sobol_note);
+    else if (o->sobol_only)
+        fprintf(out, "\nNo Sobol indices: the file has no Saltelli design.\n");
+}
+
+static void print_csv(FILE *out, const compare_file *f, const compare_opts *o, int base, const compare_result *res) {
+    if (o->sobol_only) {
+        fputs("metric,variable,condition,parameter,first,first_lo,first_hi,total,total_lo,total_hi\n", out);
+        for (int i = 0; i < res->n_sob; i++) {
+            const sobol_row *s = &res->sob[i];
+            fprintf(out, "%s,%s,", compare_metrics[s->metric].name, compare_metrics[s->metric].var);
+            csv_str(out, f->cond[s->cond]);
+            fputc(',', out);
+            csv_str(out, f->design_key[s->param]);
+            const double v[6] = {s->s.first, s->s.first_lo, s->s.first_hi, s->s.total, s->s.total_lo, s->s.total_hi};
+            for (int k = 0; k < 6; k++)
+                fputc(',', out), csv_num(out, v[k]);
+            fputc('\n', out);
+        }
+        return;
+    }
+    fputs("point,metric,variable,better,condition,baseline,rank,n,mean,mean_baseline,difference,lo,hi,p_better,"
+          "halfwidth,wanted_halfwidth,enough,replicates_needed",
+          out);
+    for (int i = 0; i < f->n_design; i++)
+        fputc(',', out), csv_str(out, f->design_key[i]);
+    fputc('\n', out);
+    for (int i = 0; i < res->n_rows; i++) {
+        const compare_row *r = &res->rows[i];
+        const compare_metric *m = &compare_metrics[r->metric];
+        fprintf(out, "%d,%s,%s,%s,", r->point, m->name, m->var, m->lower_is_better ? "lower" : "higher");
+        csv_str(out, f->cond[r->cond]);
+        fputc(',', out);
+        csv_str(out, f->cond[base]);
+        fprintf(out, ",%d,%d", r->rank, r->n);
+        int isb = r->cond == base;
+        const double v[] = {r->mean, r->mean_base, r->diff, r->lo, r->hi, r->p_better, r->halfwidth, r->wanted};
+        for (int k = 0; k < 8; k++)
+            fputc(',', out), csv_num(out, isb && k >= 3 && k != 7 ? NAN : v[k]);
+        fprintf(out, ",%s,", isb ? "" : r->enough ? "true" : "false");
+        if (!isb) fprintf(out, "%ld", r->needed);
+        for (int k = 0; k < f->n_design; k++)
+            fputc(',', out), csv_num(out, f->design[(size_t)k * f->n_point + r->point]);
+        fputc('\n', out);
+    }
+}
+
+static void print_json(FILE *out, const compare_file *f, const compare_opts *o, int base, const compare_result *res) {
+    fputs("{\n  \"file\": ", out);
+    json_str(out, f->path);
+    fputs(",\n  \"source\": ", out);
+    json_str(out, f->source);
+    fputs(",\n  \"title\": ", out);
+    json_str(out, f->title);
+    fprintf(out, ",\n  \"replicates\": %d,\n  \"points\": %d,\n  \"conditions\": [", f->n_rep, f->n_point);
+    for (int c = 0; c < f->n_cond; c++) {
+        if (c) fputs(", ", out);
+        json_str(out, f->cond[c]);
+    }
+    fputs("],\n  \"baseline\": ", out);
+    json_str(out, f->cond[base]);
+    fprintf(out, ",\n  \"confidence\": 0.95,\n  \"resamples\": %d,\n  \"min_replicates\": %d,\n  \"width\": ",
+            STATS_RESAMPLES, COMPARE_MIN_REPLICATES);
+    json_num(out, o->width > 0 ? o->width : NAN);
+    fputs(",\n  \"design\": {\"kind\": ", out);
+    json_str(out, f->design_kind);
+    fputs(", \"parameters\": [", out);
+    for (int i = 0; i < f->n_design; i++) {
+        if (i) fputs(", ", out);
+        json_str(out, f->design_key[i]);
+    }
+    fputs("], \"values\": [", out);
+    for (int p = 0; p < (f->n_design ? f->n_point : 0); p++) {
+        fputs(p ? ", [" : "[", out);
+        for (int i = 0; i < f->n_design; i++) {
+            if (i) fputs(", ", out);
+            json_num(out, f->design[(size_t)i * f->n_point + p]);
+        }
+        fputc(']', out);
+    }
+    fputs("]},\n  \"comparisons\": [", out);
+    for (int i = 0; i < res->n_rows; i++) {
+        const compare_row *r = &res->rows[i];
+        const compare_metric *m = &compare_metrics[r->metric];
+        int isb = r->cond == base;
+        fprintf(out,
+                "%s\n    {\"point\": %d, \"metric\": \"%s\", \"variable\": \"%s\", \"better\": \"%s\", \"condition\": ",
+                i ? "," : "", r->point, m->name, m->var, m->lower_is_better ? "lower" : "higher");
+        json_str(out, f->cond[r->cond]);
+        fprintf(out, ", \"is_baseline\": %s, \"rank\": %d, \"n\": %d, \"mean\": ", isb ? "true" : "false", r->rank,
+                r->n);
+        json_num(out, r->mean);
+        fputs(", \"mean_baseline\": ", out);
+        json_num(out, r->mean_base);
+        fputs(", \"difference\": ", out);
+        json_num(out, isb ? 0 : r->diff);
+        fputs(", \"lo\": ", out);
+        json_num(out, isb ? NAN : r->lo);
+        fputs(", \"hi\": ", out);
+        json_num(out, isb ? NAN : r->hi);
+        fputs(", \"p_better\": ", out);
+        json_num(out, isb ? NAN : r->p_better);
+        fputs(", \"halfwidth\": ", out);
+        json_num(out, isb ? NAN : r->halfwidth);
+        fputs(", \"wanted_halfwidth\": ", out);
+        json_num(out, r->wanted);
+        fprintf(out, ", \"enough\": %s, \"replicates_needed\": ", isb ? "null" : r->enough ? "true" : "false");
+        if (isb)
+            fputs("null}", out);
+        else
+            fprintf(out, "%ld}", r->needed);
+    }
+    fprintf(out, "\n  ],\n  \"sobol_base_rows\": %d,\n  \"sobol_note\": ", res->sobol_n);
+    json_str(out, res->sobol_note);
+    fputs(",\n  \"sobol\": [", out);
+    for (int i = 0; i < res->n_sob; i++) {
+        const sobol_row *s = &res->sob[i];
+        fprintf(out, "%s\n    {\"metric\": \"%s\", \"condition\": ", i ? "," : "", compare_metrics[s->metric].name);
+        json_str(out, f->cond[s->cond]);
+        fputs(", \"parameter\": ", out);
+        json_str(out, f->design_key[s->param]);
+        const char *k[6] = {"first", "first_lo", "first_hi", "total", "total_lo", "total_hi"};
+        const double v[6] = {s->s.first, s->s.first_lo, s->s.first_hi, s->s.total, s->s.total_lo, s->s.total_hi};
+        for (int j = 0; j < 6; j++) {
+            fprintf(out, ", \"%s\": ", k[j]);
+            json_num(out, v[j]);
+        }
+        fputc('}', out);
+    }
+    fputs("\n  ]\n}\n", out);
+}
+
+/* ---- the command ---------------------------------------------------------------------------- */
+
+/* Ranks within one block (one metric at one point): by difference in the better direction,
+ * the baseline at 0, undefined differences last, ties by condition order. */
+static void rank_block(compare_row *rows, int C, int base, int lower) {
+    for (int c = 0; c < C; c++) {
+        double dc = c == base ? 0 : rows[c].diff;
+        int rank = 1;
+        for (int o = 0; o < C; o++) {
+            if (o == c) continue;
+            double d = o == base ? 0 : rows[o].diff;
+            if (!isfinite(d)) continue;
+            double better = lower ? dc - d : d - dc; /* > 0: o is better than c */
+            if (!isfinite(dc) || better > 0 || (better == 0 && o < c)) rank++;
+        }
+        rows[c].rank = rank;
+    }
+}
+
+int compare_main(int argc, char **argv) {
+    compare_opts o;
+    parse(argc, argv, &o);
+    compare_file f;
+    char err[1024];
+    if (compare_file_open(o.path, &f, err, sizeof err)) {
+        if (!strncmp(err, "No such", 7) || !strncmp(err, "Permission", 10) || !strncmp(err, "not a regular", 13))
+            fprintf(stderr, "samen: %s: %s\n", o.path, err);
+        else
+            fprintf(stderr, "samen: %s: not a samen output (%s)\n", o.path, err);
+        return SAMEN_EXIT_INPUT;
+    }
+    int base = 0;
+    if (o.baseline) {
+        base = -1;
+        for (int c = 0; c < f.n_cond; c++)
+            if (!strcmp(f.cond[c], o.baseline)) base = c;
+        if (base < 0) {
+            fprintf(stderr, "samen: %s: no condition '%s'; the conditions are:", o.path, o.baseline);
+            for (int c = 0; c < f.n_cond; c++)
+                fprintf(stderr, " %s", f.cond[c]);
+            fputc('\n', stderr);
+            compare_file_close(&f);
+            return SAMEN_EXIT_INPUT;
+        }
+    }
+    uint32_t seed = o.seed >= 0 ? (uint32_t)o.seed : f.seed;
+    int P = f.n_point, C = f.n_cond, R = f.n_rep, M = o.n_metric;
+    size_t per = (size_t)P * C * R;
+    double *data = xmalloc(sizeof(double) * per * (size_t)M);
+    for (int m = 0; m < M; m++)
+        if (compare_file_read(&f, compare_metrics[o.metric[m]].var, data + per * m, err, sizeof err)) {
+            fprintf(stderr, "samen: %s: not a samen output (%s)\n", o.path, err);
+            free(data);
+            compare_file_close(&f);
+            return SAMEN_EXIT_INPUT;
+        }
+
+    compare_result res;
+    memset(&res, 0, sizeof res);
+    res.n_rows = P * M * C;
+    res.rows = xcalloc((size_t)res.n_rows, sizeof(compare_row));
+    /* Blocks in the order point, metric; rows within a block in condition order. Each row is
+     * independent and keyed by the same seed, so the result does not depend on the threads. */
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < res.n_rows; i++) {
+        int c = i % C, m = (i / C) % M, p = i / (C * M);
+        const double *blk = data + per * m + (size_t)p * C * R;
+        const compare_metric *mt = &compare_metrics[o.metric[m]];
+        compare_row r =
+            compare_pair(blk + (size_t)c * R, blk + (size_t)base * R, R, mt->lower_is_better, o.width, seed);
+        r.point = p, r.metric = o.metric[m], r.cond = c;
+        if (c == base) r.wanted = NAN, r.enough = 1, r.needed = 0;
+        res.rows[i] = r;
+    }
+    for (int b = 0; b < P * M; b++)
+        rank_block(res.rows + (size_t)b * C, C, base, compare_metrics[res.rows[(size_t)b * C].metric].lower_is_better);
+
+    if (!strcmp(f.design_kind, "saltelli")) {
+        int k = f.n_design;
+        int *order = xmalloc(sizeof(int) * (size_t)(k + 1));
+        if (saltelli_layout(&f, order, err, sizeof err)) {
+            fprintf(stderr, "samen: %s: not a samen output (%s)\n", o.path, err);
+            free(order), free(data), free(res.rows);
+            compare_file_close(&f);
+            return SAMEN_EXIT_INPUT;
+        }
+        int N = P / (k + 2);
+        res.sob = xcalloc((size_t)M * C * k, sizeof(sobol_row));
+        double *y = xmalloc(sizeof(double) * (size_t)P);
+        sobol_index *s = xmalloc(sizeof(sobol_index) * (size_t)k);
+        int undefined = 0;
+        for (int m = 0; m < M; m++)
+            for (int c = 0; c < C; c++) {
+                /* The AB blocks in parameter order, as sobol_indices expects. */
+                for (int p = 0; p < P; p++) {
+                    int blk = p / N, j = p % N, src = p;
+                    if (blk >= 2) {
+                        int want = blk - 2, b = 0;
+                        while (order[b] != want)
+                            b++;
+                        src = (2 + b) * N + j;
+                    }
+                    y[p] = mean_finite(data + per * m + ((size_t)src * C + c) * R, R);
+                }
+                if (sobol_indices(y, N, k, seed, SOBOL_RESAMPLES, s)) {
+                    undefined = 1;
+                    continue;
+                }
+                for (int i = 0; i < k; i++)
+                    res.sob[res.n_sob++] = (sobol_row){o.metric[m], c, i, s[i]};
+            }
+        res.sobol_n = N;
+        if (undefined)
+            snprintf(res.sobol_note, sizeof res.sobol_note,
+                     "some outcomes are undefined at a design point or do not vary; their indices are left out");
+        free(y), free(s), free(order);
+    } else if (*f.design_kind && f.has_point)
+        snprintf(res.sobol_note, sizeof res.sobol_note, "the design is '%s'; Sobol indices need a Saltelli design",
+                 f.design_kind);
+
+    if (o.format == FMT_CSV)
+        print_csv(stdout, &f, &o, base, &res);
+    else if (o.format == FMT_JSON)
+        print_json(stdout, &f, &o, base, &res);
+    else
+        print_table(stdout, &f, &o, base, &res);
+    int rc = fflush(stdout) || ferror(stdout) ? SAMEN_EXIT_RUNTIME : 0;
+    if (rc) fprintf(stderr, "samen: compare: cannot write the output: %s\n", strerror(errno));
+    free(res.rows), free(res.sob), free(data);
+    compare_file_close(&f);
+    return rc;
+}
