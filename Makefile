@@ -47,7 +47,8 @@ all: $(BUILD)/samen
 # --- dependencies ----------------------------------------------------------------------------
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools librandom123-dev libyaml-dev \
                 netcdf-bin python3 python3-h5py python3-xarray python3-matplotlib python3-pandas \
-                python3-netcdf4 python3-h5netcdf python3-pytest python3-jsonschema python3-scipy
+                python3-netcdf4 python3-h5netcdf python3-pytest python3-jsonschema python3-scipy time bc \
+                python3-yaml python3-pil chromium fonts-dejavu-core r-cran-hdf5r
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps:

@@ -19,7 +19,11 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')
     echo "- date: $(date -u +%Y-%m-%d)"
     echo "- version: $(build/samen --version | head -1)"
     echo
+    echo "### The model alone (build/bench: one run of condition 0 in a child process per world)"
+    echo
     cat "$tmp"
+    echo
+    bench/experiments.sh
 } > "$out"
 rm -f "$tmp"
 cat "$out"

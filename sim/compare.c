@@ -185,32 +185,38 @@ static void parse(int argc, char **argv, compare_opts *o) {
 
 /* ---- the Saltelli design -------------------------------------------------------------------- */
 
-/* For a file whose `design` attribute is "saltelli": check the points are in the blocks A, B,
+/* Parameter i of block AB_(b+1) is the only one in which it differs from A, taking B's value. */
+static int block_varies(const compare_file *f, int N, int b, int i) {
+    int P = f->n_point, k = f->n_design;
+    for (int j = 0; j < N; j++)
+        for (int l = 0; l < k; l++) {
+            double ab = f->design[(size_t)l * P + (size_t)(2 + b) * N + j];
+            double want = f->design[(size_t)l * P + (size_t)(l == i ? N : 0) + j];
+            if (ab != want) return 0;
+        }
+    return 1;
+}
+
+/* For a file whose design_method is "saltelli": check the points are in the blocks A, B,
  * AB_1 .. AB_k of sobol.h (AB_b equal to A except one parameter, taken from B) and find which
- * parameter each AB block varies: order[b] = parameter of block AB_(b+1). 0, or -1 with a
- * reason. */
+ * parameter each AB block varies: order[b] = parameter of block AB_(b+1). The writer puts them
+ * in the order of the design_ variables; a file that does not is read by matching the values.
+ * 0, or -1 with a reason. */
 static int saltelli_layout(const compare_file *f, int *order, char *err, size_t n) {
     int k = f->n_design, P = f->n_point;
-    if (k < 1 || P % (k + 2) || P / (k + 2) < 2) {
+    if (k < 1 || P % (k + 2) || P / (k + 2) < 2 || (f->design_base_rows && f->design_base_rows * (k + 2) != P)) {
         snprintf(err, n, "design 'saltelli' needs (k + 2) x N points for k = %d design_ variables and N >= 2, got %d",
                  k, P);
         return -1;
     }
     int N = P / (k + 2);
     int *used = xcalloc((size_t)k, sizeof(int));
-#define X(i, p) f->design[(size_t)(i)*P + (p)]
     for (int b = 0; b < k; b++) {
         int which = -1;
-        for (int j = 0; j < N && which < 0; j++)
-            for (int i = 0; i < k; i++)
-                if (X(i, (2 + b) * N + j) != X(i, j) && X(i, (2 + b) * N + j) == X(i, N + j)) which = i;
-        int ok = which >= 0 && !used[which];
-        for (int j = 0; j < N && ok; j++)
-            for (int i = 0; i < k; i++) {
-                double ab = X(i, (2 + b) * N + j), want = i == which ? X(i, N + j) : X(i, j);
-                if (ab != want) ok = 0;
-            }
-        if (!ok) {
+        if (!used[b] && block_varies(f, N, b, b)) which = b;
+        for (int i = 0; i < k && which < 0; i++)
+            if (!used[i] && block_varies(f, N, b, i)) which = i;
+        if (which < 0) {
             snprintf(err, n, "design 'saltelli': block %d of the points is not A with one parameter from B", b + 3);
             free(used);
             return -1;
@@ -218,7 +224,6 @@ static int saltelli_layout(const compare_file *f, int *order, char *err, size_t 
         used[which] = 1;
         order[b] = which;
     }
-#undef X
     free(used);
     return 0;
 }
@@ -291,7 +296,9 @@ static void print_table(FILE *out, const compare_file *f, const compare_opts *o,
         if ((int)strlen(f->cond[c]) > w) w = (int)strlen(f->cond[c]);
     fprintf(out, "%s\n", *f->title ? f->title : *f->scenario_name ? f->scenario_name : f->path);
     fprintf(out, "%s: %s, %d conditions x %d replicates", f->path, f->source, f->n_cond, f->n_rep);
-    if (f->has_point) fprintf(out, " x %d design points", f->n_point);
+    if (f->has_point) fprintf(out, " x %d design points (%s)", f->n_point, *f->design_kind ? f->design_kind : "design");
+    if (f->n_failed)
+        fprintf(out, "\nfailed runs (run_status): %ld; their values are left out of every pair", f->n_failed);
     fprintf(out,
             "\nbaseline: %s. Difference = condition - baseline, paired by replicate (the same simulated\n"
             "worlds and opportunities in every condition), with a 95%% bootstrap interval (%d resamples).\n"
@@ -426,7 +433,8 @@ static void print_json(FILE *out, const compare_file *f, const compare_opts *o, 
     json_str(out, f->source);
     fputs(",\n  \"title\": ", out);
     json_str(out, f->title);
-    fprintf(out, ",\n  \"replicates\": %d,\n  \"points\": %d,\n  \"conditions\": [", f->n_rep, f->n_point);
+    fprintf(out, ",\n  \"replicates\": %d,\n  \"points\": %d,\n  \"failed_runs\": %ld,\n  \"conditions\": [", f->n_rep,
+            f->n_point, f->n_failed);
     for (int c = 0; c < f->n_cond; c++) {
         if (c) fputs(", ", out);
         json_str(out, f->cond[c]);

@@ -19,12 +19,15 @@ enum {
 
 /* An output file opened for reading. Summaries are over (condition, replicate), or over
  * (point, condition, replicate) when the file has a `point` dimension (design points of a sweep
- * or a sampled design, one float variable design_<key>(point) per varied parameter); a file
- * without one is read as a single point. */
+ * or a sampled design, one float variable design_<key>(point) per varied parameter, the root
+ * attributes design_method and design_base_rows; docs/output.md); a file without one is read
+ * as a single point. */
 typedef struct compare_file {
     char *path;
     int64_t handle;                                     /* the open HDF5 file */
-    char *source, *title, *scenario_name, *design_kind; /* attributes ("" when absent) */
+    char *source, *title, *scenario_name, *design_kind; /* attributes; design_method ("" when absent) */
+    int design_base_rows;                               /* Saltelli: base rows n (0 when absent) */
+    long n_failed;                                      /* runs marked failed in run_status */
     uint32_t seed;                                      /* the root attribute seed (0 when absent) */
     int n_point, n_cond, n_rep;                         /* P (1 without a point dimension), C, R */
     int has_point;                                      /* the file has a point dimension */

@@ -337,6 +337,41 @@ fail:
     return -1;
 }
 
+/* run_status([point,] condition, replicate), optional: count the failed runs (non-zero). */
+static int read_status(compare_file *f, hid_t file, char *err, size_t n) {
+    int l = root_link(file, "run_status");
+    if (l == 0) return 0;
+    if (l < 0) {
+        reason(err, n, "'run_status' is a soft or external link");
+        return -1;
+    }
+    hsize_t dims[3];
+    int rank = f->has_point ? 3 : 2;
+    hid_t d = open_var(file, "run_status", H5T_INTEGER, rank, dims, err, n);
+    if (d < 0) return -1;
+    hsize_t want[3] = {(hsize_t)f->n_point, (hsize_t)f->n_cond, (hsize_t)f->n_rep};
+    const hsize_t *w = f->has_point ? want : want + 1;
+    for (int i = 0; i < rank; i++)
+        if (dims[i] != w[i]) {
+            reason(err, n, "'run_status' does not have the shape of the runs");
+            H5Dclose(d);
+            return -1;
+        }
+    size_t total = (size_t)f->n_point * f->n_cond * f->n_rep;
+    int *st = xmalloc(sizeof(int) * total);
+    char why[256];
+    int rc = 0;
+    if (H5Dread(d, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, H5P_DEFAULT, st) < 0) {
+        reason(err, n, "cannot read 'run_status': %s", h5_reason(why));
+        rc = -1;
+    } else
+        for (size_t i = 0; i < total; i++)
+            f->n_failed += st[i] != 0;
+    free(st);
+    H5Dclose(d);
+    return rc;
+}
+
 /* ---- open / read / close -------------------------------------------------------------------- */
 
 int compare_file_open(const char *path, compare_file *f, char *err, size_t n) {
@@ -394,12 +429,15 @@ int compare_file_open(const char *path, compare_file *f, char *err, size_t n) {
     }
     f->title = attr_text(file, "title", sub, sizeof sub);
     f->scenario_name = attr_text(file, "scenario_name", sub, sizeof sub);
-    f->design_kind = attr_text(file, "design", sub, sizeof sub);
+    f->design_kind = attr_text(file, "design_method", sub, sizeof sub);
     if (!f->title) f->title = xstrdup("");
     if (!f->scenario_name) f->scenario_name = xstrdup("");
     if (!f->design_kind) f->design_kind = xstrdup("");
     long long seed;
     if (attr_int(file, "seed", &seed) == 0 && seed >= 0 && seed <= 0xffffffffLL) f->seed = (uint32_t)seed;
+    long long base_rows;
+    if (attr_int(file, "design_base_rows", &base_rows) == 0 && base_rows > 0 && base_rows <= RD_MAX_POINT)
+        f->design_base_rows = (int)base_rows;
 
     long long C = coord_len(file, "condition", RD_MAX_COND, err, n);
     if (C < 0) goto fail;
@@ -420,6 +458,7 @@ int compare_file_open(const char *path, compare_file *f, char *err, size_t n) {
     f->n_point = (int)P, f->n_cond = (int)C, f->n_rep = (int)R;
     if (read_names(f, file, err, n)) goto fail;
     if (read_design(f, file, err, n)) goto fail;
+    if (read_status(f, file, err, n)) goto fail;
     return 0;
 fail:
     compare_file_close(f);

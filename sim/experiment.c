@@ -341,7 +341,14 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         run_result_free(&rr);
     }
     output_close(o);
-    remove_dir(dir);
+    /* The shards are done with: take the directory out of the way in one step, then delete it
+     * (a kill in between leaves no half directory that looks resumable). */
+    char *gone = xmalloc(strlen(dir) + 8);
+    sprintf(gone, "%s.done", dir);
+    remove_dir(gone);
+    if (rename(dir, gone) != 0) die("cannot rename %s: %s", dir, strerror(errno));
+    remove_dir(gone);
+    free(gone);
     free(dir);
     res->failed = failed;
     if (!opt->quiet && !tty)

@@ -16,7 +16,8 @@ static const char USAGE[] =
     "usage: samen COMMAND [ARGS]\n"
     "\n"
     "  samen run [SCENARIO] [-o OUT] [--seed N] [--replicates R] [--threads T]\n"
-    "            [--set KEY=VALUE]... [--record-every K | --no-series] [--no-projects] [--quiet]\n"
+    "            [--set KEY=VALUE]... [--condition NAME]... [--record-every K | --no-series]\n"
+    "            [--no-projects] [--quiet]\n"
     "  samen run --resume OUT [--threads T] [--quiet]\n"
     "      Run every condition x replicate of SCENARIO (a YAML file) and write OUT (HDF5;\n"
     "      default NAME.h5). Without SCENARIO, run the built-in default experiment\n"
@@ -66,10 +67,13 @@ typedef struct run_args {
     int quiet, projects, threads_given;
     const char **sets;
     int n_sets;
+    const char **only;         /* --condition NAME: run only these conditions */
+    int n_only;
 } run_args;
 
 static void parse_run_args(int argc, char **argv, run_args *ra) {
     ra->sets = xcalloc((size_t)argc + 1, sizeof(char *));
+    ra->only = xcalloc((size_t)argc + 1, sizeof(char *));
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-o") || !strcmp(a, "--output")) ra->out = need_arg(argc, argv, &i);
@@ -78,6 +82,7 @@ static void parse_run_args(int argc, char **argv, run_args *ra) {
         else if (!strcmp(a, "--threads"))
             ra->threads = parse_int("--threads", need_arg(argc, argv, &i), 1, 4096), ra->threads_given = 1;
         else if (!strcmp(a, "--set")) ra->sets[ra->n_sets++] = need_arg(argc, argv, &i);
+        else if (!strcmp(a, "--condition")) ra->only[ra->n_only++] = need_arg(argc, argv, &i);
         else if (!strcmp(a, "--record-every"))
             ra->record_every = parse_int("--record-every", need_arg(argc, argv, &i), 1, 5200);
         else if (!strcmp(a, "--no-series")) ra->record_every = 0;
@@ -88,6 +93,37 @@ static void parse_run_args(int argc, char **argv, run_args *ra) {
         else if (ra->path) usage_error("more than one scenario given ('%s')", a);
         else ra->path = a;
     }
+}
+
+/* Keep only the named conditions, in the order named. Returns -1 (with a message) for an
+ * unknown or repeated name. */
+static int select_conditions(scenario *sc, const char **names, int n) {
+    condition *keep = xmalloc(sizeof(condition) * (size_t)n);
+    for (int i = 0; i < n; i++) {
+        int found = -1;
+        for (int c = 0; c < sc->n_conditions; c++)
+            if (!strcmp(sc->conditions[c].name, names[i])) found = c;
+        for (int j = 0; j < i; j++)
+            if (!strcmp(names[j], names[i])) found = -2;
+        if (found < 0) {
+            fprintf(stderr, "samen: --condition %s: %s; the conditions are:", names[i],
+                    found == -2 ? "given twice" : "no such condition");
+            for (int c = 0; c < sc->n_conditions; c++) fprintf(stderr, " %s", sc->conditions[c].name);
+            fputc('\n', stderr);
+            free(keep);
+            return -1;
+        }
+        keep[i] = sc->conditions[found];
+    }
+    for (int c = 0; c < sc->n_conditions; c++) { /* free what the dropped conditions own */
+        int kept = 0;
+        for (int i = 0; i < n; i++) kept |= keep[i].events == sc->conditions[c].events;
+        if (!kept) free(sc->conditions[c].events);
+    }
+    memcpy(sc->conditions, keep, sizeof(condition) * (size_t)n);
+    sc->n_conditions = n;
+    free(keep);
+    return 0;
 }
 
 static int cmd_run(int argc, char **argv) {
@@ -120,6 +156,7 @@ static int cmd_run(int argc, char **argv) {
         orig.resume = ra.resume;
         orig.out = ra.resume;
         free(ra.sets);
+        free(ra.only);
         ra = orig;
     }
     scenario sc;
@@ -128,6 +165,7 @@ static int cmd_run(int argc, char **argv) {
     if (rc) {
         fprintf(stderr, "%s\n", err);
         free(ra.sets);
+        free(ra.only);
         return SAMEN_EXIT_INPUT;
     }
     for (int i = 0; i < ra.n_sets; i++)
@@ -135,14 +173,22 @@ static int cmd_run(int argc, char **argv) {
             fprintf(stderr, "samen: %s\n", err);
             scenario_free(&sc);
             free(ra.sets);
+            free(ra.only);
             return SAMEN_EXIT_INPUT;
         }
     free(ra.sets);
     if (scenario_check_sets(&sc, err, sizeof err)) {
         fprintf(stderr, "samen: %s\n", err);
         scenario_free(&sc);
+        free(ra.only);
         return SAMEN_EXIT_INPUT;
     }
+    if (ra.n_only && select_conditions(&sc, ra.only, ra.n_only)) {
+        scenario_free(&sc);
+        free(ra.only);
+        return SAMEN_EXIT_INPUT;
+    }
+    free(ra.only);
     if (ra.seed >= 0) sc.seed = (uint32_t)ra.seed;
     if (ra.reps > 0) sc.replicates = (int)ra.reps;
     char default_out[SCENARIO_NAME_MAX + 16];

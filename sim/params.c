@@ -164,26 +164,54 @@ static void json_string(FILE *f, const char *s) {
     fputc('"', f);
 }
 
+/* The shortest text that reads back as v. */
+static void json_number(FILE *f, double v) {
+    char buf[64];
+    for (int prec = 6; prec <= 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v) break;
+    }
+    fputs(buf, f);
+}
+
 void params_write_json_schema(FILE *f) {
+    /* Indented for its place in the scenario schema (definitions > parameter > properties). */
     fprintf(f, "{");
     for (int i = 0; i < PARAMS_COUNT; i++) {
         const param_info *pi = &params_table[i];
-        fprintf(f, "%s\n    ", i ? "," : "");
+        int is_bool = pi->type == PARAM_INT && strcmp(pi->unit, "bool") == 0;
+        fprintf(f, "%s\n        ", i ? "," : "");
         json_string(f, pi->key);
         fprintf(f, ": {\"description\": ");
-        json_string(f, pi->doc);
+        if (pi->type == PARAM_CHOICE || is_bool || strcmp(pi->unit, "1") == 0) {
+            json_string(f, pi->doc);
+        } else {
+            char doc[512];
+            snprintf(doc, sizeof doc, "%s [%s]", pi->doc, pi->unit);
+            json_string(f, doc);
+        }
         if (pi->type == PARAM_CHOICE) {
-            fprintf(f, ", \"enum\": [");
             char buf[64];
+            fprintf(f, ", \"enum\": [");
             for (int k = 0; k <= (int)pi->hi; k++) {
                 fprintf(f, "%s", k ? ", " : "");
                 json_string(f, params_choice_word(pi, k, buf, sizeof buf));
             }
-            fprintf(f, "]}");
+            fprintf(f, "], \"default\": ");
+            json_string(f, params_choice_word(pi, (int)pi->def, buf, sizeof buf));
+        } else if (is_bool) {
+            /* switches take true/false as well as 0/1 */
+            fprintf(f, ", \"type\": [\"boolean\", \"integer\"], \"minimum\": 0, \"maximum\": 1, \"default\": %s",
+                    pi->def ? "true" : "false");
         } else {
-            fprintf(f, ", \"type\": \"%s\", \"minimum\": %.17g, \"maximum\": %.17g, \"default\": %.17g}",
-                    pi->type == PARAM_INT ? "integer" : "number", pi->lo, pi->hi, pi->def);
+            fprintf(f, ", \"type\": \"%s\", \"minimum\": ", pi->type == PARAM_INT ? "integer" : "number");
+            json_number(f, pi->lo);
+            fprintf(f, ", \"maximum\": ");
+            json_number(f, pi->hi);
+            fprintf(f, ", \"default\": ");
+            json_number(f, pi->def);
         }
+        fprintf(f, "}");
     }
-    fprintf(f, "\n}");
+    fprintf(f, "\n      }");
 }

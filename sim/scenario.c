@@ -650,12 +650,518 @@ static int param_map(ctx *c, const sfile *f, const node *m, const char *prefix, 
     return 0;
 }
 
+static int unknown_key(ctx *c, const sfile *f, const node *k, const char *where, const char *const *allowed) {
+    char mean[128];
+    mean_text(mean, sizeof mean, suggest_word(k->str, allowed));
+    return err_node(c, f, k, "unknown key '%.80s' in %s%s", k->str, where, mean);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Intervention events. Events are sugar over parameters: each intervention kind owns a group of
+ * parameters; an event sets its switch, its timing parameters, the defaults it implies and the
+ * fields it names, for the condition that holds it. Fields are the last component of a key in
+ * the group ("deadline_weeks" for mandate.deadline_weeks), checked like any parameter. */
+
+enum timing {
+    TM_WINDOW,  /* at: W (= from), or from/until, or none (the whole run) */
+    TM_NONE,    /* no timing: the whole run */
+    TM_AT0,     /* no timing, or at: 0 */
+    TM_AT,      /* at: W, required */
+    TM_ON_CONS, /* on: {wins: N} | exploration | launch, required */
+    TM_ON_WINS, /* on: {wins: N}, required */
+    TM_ON_STALL /* on: stall, required */
+};
+
+static const char *const timing_text[] = {
+    "'at: WEEK', or 'from: WEEK' and/or 'until: WEEK', or no timing (the whole run)",
+    "no timing (it holds for the whole run)",
+    "no timing, or 'at: 0' (it holds for the whole run)",
+    "'at: WEEK'",
+    "'on: {wins: N}', 'on: exploration' or 'on: launch'",
+    "'on: {wins: N}'",
+    "'on: stall'",
+};
+
+static const char *const timing_keys[] = {"at", "from", "until", "on", NULL};
+
+typedef struct ev_default {
+    const char *field;
+    double v;
+} ev_default;
+
+typedef struct ev_kind {
+    const char *name;
+    const char *group;              /* parameter group of its fields */
+    const char *fields[11];         /* NULL-terminated */
+    enum timing timing;
+    const char *on_key;             /* switch the event sets to 1 */
+    const char *from_key, *until_key; /* TM_WINDOW: the window */
+    const char *week_key;           /* TM_AT: the week */
+    const char *trigger_key;        /* TM_ON_CONS: the choice of trigger */
+    const char *wins_key;           /* TM_ON_CONS, TM_ON_WINS: the number of wins */
+    ev_default defaults[3];         /* applied when the event does not give the field */
+    const char *doc;
+} ev_kind;
+
+static const ev_kind ev_kinds[] = {
+    {.name = "champion", .group = "champion",
+     .fields = {"designated_motivation", "hours", "burnout", "motivation", "loss_momentum"},
+     .timing = TM_WINDOW, .on_key = "champion.designated", .from_key = "champion.from", .until_key = "champion.until",
+     .doc = "a designated champion ('trekker') for every collaboration launched in the window (S12)"},
+    {.name = "celebrate", .group = "momentum", .fields = {"celebration"}, .timing = TM_WINDOW,
+     .on_key = "momentum.celebrate", .from_key = "momentum.celebrate_from", .until_key = "momentum.celebrate_until",
+     .doc = "every win, however small, is celebrated (S8, S9)"},
+    {.name = "quick_wins", .group = "opportunity", .fields = {"milestones", "first_milestone"}, .timing = TM_AT0,
+     .defaults = {{"milestones", 8}, {"first_milestone", 0.5}},
+     .doc = "more, smaller milestones with a small first one: milestones 8, first_milestone 0.5 unless given (S8)"},
+    {.name = "review", .group = "review",
+     .fields = {"interval", "cost_hours", "realign", "recognition", "kill_momentum", "behind_factor", "rescope",
+                "plan_efficiency"},
+     .timing = TM_WINDOW, .from_key = "review.from", .until_key = "review.until", .defaults = {{"interval", 13}},
+     .doc = "calibration moments ('ijkmomenten'): a review every interval weeks (13 unless given) that re-anchors "
+            "the business case (S13)"},
+    {.name = "consolidate", .group = "consolidation", .fields = {"structure", "ramp", "formal_share"},
+     .timing = TM_ON_CONS, .trigger_key = "consolidation.timing", .wins_key = "consolidation.after_wins",
+     .doc = "structure added afterwards to consolidate ('bestendigen'), on a trigger (S14)"},
+    {.name = "job_bank", .group = "jobbank", .fields = {"visibility", "hours", "scope", "formal_share"},
+     .timing = TM_WINDOW, .on_key = "jobbank.on", .from_key = "jobbank.from", .until_key = "jobbank.until",
+     .doc = "an internal job bank ('klussenbank') where anyone signs up for bounded tasks (S15)"},
+    {.name = "cross_domain_leadership", .group = "leadership", .fields = {"cross_domain", "novelty"},
+     .timing = TM_NONE, .defaults = {{"cross_domain", 1}},
+     .doc = "managers lead collaborations outside their own field (Zeist MT): cross_domain 1 unless given (S15)"},
+    {.name = "failure_culture", .group = "culture", .fields = {"failure_tolerance", "drift"}, .timing = TM_NONE,
+     .defaults = {{"failure_tolerance", 0.8}},
+     .doc = "a culture where failing is allowed: failure_tolerance 0.8 in every organisation unless given (S16)"},
+    {.name = "crisis", .group = "crisis",
+     .fields = {"urgency", "decay_weeks", "link_rate", "structure", "collaboration"},
+     .timing = TM_AT, .week_key = "crisis.week", .doc = "a crisis strikes (MSD/Organon in Oss) (S17)"},
+    {.name = "handover", .group = "handover",
+     .fields = {"replace_share", "line_structure", "retain_champion", "line_motivation_a", "line_motivation_b"},
+     .timing = TM_ON_WINS, .wins_key = "handover.after_wins",
+     .doc = "collaborations are handed over to the line organisation after N wins (Zeist budget) (S18)"},
+    {.name = "mandate", .group = "mandate",
+     .fields = {"deadline_weeks", "structure", "imposed_structure", "trust_penalty", "prescribe_structure",
+                "holdback_base", "holdback_trust", "holdback_alignment", "scale_economies", "budget_hours"},
+     .timing = TM_AT, .week_key = "mandate.week", .doc = "the state mandates regional collaboration (RUD) (S19)"},
+    {.name = "nudge", .group = "nudge", .fields = {"invitees", "threshold_drop"}, .timing = TM_NONE,
+     .defaults = {{"invitees", 5}},
+     .doc = "the champion personally invites candidates ('een duwtje'): invitees 5 unless given (S2)"},
+    {.name = "revival", .group = "revival", .fields = {"rate"}, .timing = TM_ON_STALL, .defaults = {{"rate", 0.02}},
+     .doc = "tied, motivated colleagues restart a stalled collaboration network-first (Zeist IT): rate 0.02 unless "
+            "given (S10)"},
+};
+enum { N_EV_KINDS = (int)(sizeof ev_kinds / sizeof ev_kinds[0]) };
+
+enum { ON_NONE, ON_WINS, ON_STALL, ON_EXPLORATION, ON_LAUNCH };
+static const char *const on_words[] = {"stall", "exploration", "launch", NULL};
+
+/* An event as parsed: kind, timing, fields. Week values are checked against the horizon once the
+ * whole extends chain is read. */
+typedef struct evt {
+    int kind;                        /* index in ev_kinds */
+    const sfile *f;
+    int line, col;                   /* of the intervention key */
+    int at, from, until;             /* -1 when not given */
+    const node *at_n, *from_n, *until_n;
+    int on, wins;
+    ovlist fields;
+    char text[256];
+} evt;
+
+typedef struct evlist {
+    evt *e;
+    int n, cap;
+} evlist;
+
+static void evlist_free(evlist *l) {
+    for (int i = 0; i < l->n; i++) free(l->e[i].fields.o);
+    free(l->e);
+    memset(l, 0, sizeof *l);
+}
+
+static int ev_find(const char *name) {
+    for (int i = 0; i < N_EV_KINDS; i++)
+        if (strcmp(ev_kinds[i].name, name) == 0) return i;
+    return -1;
+}
+
+static void ev_names(const char **out) {
+    for (int i = 0; i < N_EV_KINDS; i++) out[i] = ev_kinds[i].name;
+    out[N_EV_KINDS] = NULL;
+}
+
+/* "a, b, c" of a NULL-terminated list. */
+static void word_list(const char *const *words, char *buf, size_t n) {
+    size_t k = 0;
+    buf[0] = '\0';
+    for (int i = 0; words[i]; i++) {
+        int w = snprintf(buf + k, n - k, "%s%s", i ? ", " : "", words[i]);
+        if (w < 0 || (size_t)w >= n - k) break;
+        k += (size_t)w;
+    }
+}
+
+static int is_timing_key(const char *s) {
+    for (int i = 0; timing_keys[i]; i++)
+        if (strcmp(s, timing_keys[i]) == 0) return 1;
+    return 0;
+}
+
+static int has_field(const ev_kind *K, const char *field) {
+    for (int i = 0; K->fields[i]; i++)
+        if (strcmp(K->fields[i], field) == 0) return 1;
+    return 0;
+}
+
+static int same_key(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+/* A key of an event mapping that is neither a timing key nor an intervention. */
+static int unknown_event_key(ctx *c, const sfile *f, const node *k, const node *v) {
+    const char *names[N_EV_KINDS + 1];
+    ev_names(names);
+    const char *sk = suggest_word(k->str, names), *st = suggest_word(k->str, timing_keys);
+    int scalar = v->kind == N_SCALAR && !is_null(v);
+    if (params_find(k->str))
+        return err_node(c, f, k,
+                        "'%s' is a parameter, not an intervention: set it in the condition, or as a field of "
+                        "its intervention",
+                        k->str);
+    if (scalar && st) return err_node(c, f, k, "unknown timing key '%.80s' (did you mean '%s'?)", k->str, st);
+    if (sk) return err_node(c, f, k, "unknown intervention '%.80s' (did you mean '%s'?)", k->str, sk);
+    if (scalar)
+        return err_node(c, f, k, "unknown timing key '%.80s' (timing keys: at, from, until, on)", k->str);
+    char list[512];
+    word_list(names, list, sizeof list);
+    return err_node(c, f, k, "unknown intervention '%.80s' (interventions: %s)", k->str, list);
+}
+
+/* One field of an intervention: KIND: { FIELD: VALUE }. */
+static int event_field(ctx *c, const sfile *f, const ev_kind *K, const node *k, const node *v, ovlist *ol) {
+    char full[KEY_MAX], list[512], mean[600];
+    if (is_timing_key(k->str))
+        return err_node(c, f, k, "'%s' belongs beside '%s' in the event, not inside it", k->str, K->name);
+    if (strlen(K->group) + 1 + k->len >= sizeof full)
+        return err_node(c, f, k, "unknown field '%.60s...' of '%s'", k->str, K->name);
+    snprintf(full, sizeof full, "%s.%s", K->group, k->str);
+    word_list(K->fields, list, sizeof list);
+    if (has_field(K, k->str)) {
+        const param_info *pi = params_find(full);
+        char msg[512];
+        double x;
+        if (!pi) return err_node(c, f, k, "unknown field '%s' of '%s'", k->str, K->name);
+        if (param_value(pi, v, &x, msg, sizeof msg)) return err_node(c, f, v, "%s", msg);
+        if (ol->n == ol->cap) {
+            ol->cap = ol->cap ? 2 * ol->cap : 8;
+            ol->o = xrealloc(ol->o, (size_t)ol->cap * sizeof *ol->o);
+        }
+        ol->o[ol->n++] = (ovr){pi, x, k->line, k->col};
+        return 0;
+    }
+    if (same_key(full, K->on_key))
+        return err_node(c, f, k, "'%s' is what the '%s' event switches on; it is not one of its fields (%s)", full,
+                        K->name, list);
+    const char *hint = same_key(full, K->from_key)    ? "'from: WEEK' (or 'at: WEEK')"
+                       : same_key(full, K->until_key) ? "'until: WEEK'"
+                       : same_key(full, K->week_key)  ? "'at: WEEK'"
+                       : same_key(full, K->wins_key) || same_key(full, K->trigger_key) ? timing_text[K->timing]
+                                                                                        : NULL;
+    if (hint)
+        return err_node(c, f, k, "'%s' is the event's timing: write %s beside '%s', not inside it", full, hint,
+                        K->name);
+    if (params_find(full))
+        return err_node(c, f, k, "'%s' is not a field of '%s' (its fields: %s); set it as a parameter instead", full,
+                        K->name, list);
+    const char *s = suggest_word(k->str, K->fields);
+    if (s) snprintf(mean, sizeof mean, " (did you mean '%s'?)", s);
+    else snprintf(mean, sizeof mean, " (its fields: %s)", list);
+    return err_node(c, f, k, "unknown field '%.80s' of '%s'%s", k->str, K->name, mean);
+}
+
+/* on: stall | exploration | launch | { wins: N } */
+static int event_on(ctx *c, const sfile *f, const ev_kind *K, const node *v, evt *e) {
+    char got[128], mean[96];
+    if (v->kind == N_SCALAR && !is_null(v)) {
+        int idx = -1;
+        for (int i = 0; on_words[i]; i++)
+            if (strcmp(v->str, on_words[i]) == 0) idx = i;
+        if (idx < 0) {
+            mean_text(mean, sizeof mean, suggest_word(v->str, on_words));
+            return err_node(c, f, v, "'on': expected stall, exploration, launch or { wins: N }, got %s%s",
+                            got_text(v, got, sizeof got), mean);
+        }
+        e->on = idx == 0 ? ON_STALL : idx == 1 ? ON_EXPLORATION : ON_LAUNCH;
+    } else if (v->kind == N_MAP) {
+        static const char *const on_keys[] = {"wins", NULL};
+        if (npairs(v) == 0) return err_node(c, f, v, "'on': expected { wins: N }, got an empty mapping");
+        for (int i = 0; i < npairs(v); i++) {
+            const node *k = pkey(v, i), *w = pval(v, i);
+            if (strcmp(k->str, "wins") != 0) return unknown_key(c, f, k, "'on'", on_keys);
+            double x;
+            if (get_number(c, f, w, "'wins'", "a whole number in [1, 64]", 1, 64, 0, 1, &x)) return -1;
+            e->wins = (int)x;
+        }
+        e->on = ON_WINS;
+    } else {
+        return err_node(c, f, v, "'on': expected stall, exploration, launch or { wins: N }, got %s",
+                        got_text(v, got, sizeof got));
+    }
+    int ok = K->timing == TM_ON_CONS    ? e->on == ON_WINS || e->on == ON_EXPLORATION || e->on == ON_LAUNCH
+             : K->timing == TM_ON_WINS  ? e->on == ON_WINS
+             : K->timing == TM_ON_STALL ? e->on == ON_STALL
+                                        : 0;
+    if (!ok) return err_node(c, f, v, "'%s' takes %s", K->name, timing_text[K->timing]);
+    return 0;
+}
+
+static void appendf(char *buf, size_t n, size_t *k, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void appendf(char *buf, size_t n, size_t *k, const char *fmt, ...) {
+    if (*k >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *k, n - *k, fmt, ap);
+    va_end(ap);
+    if (w < 0) return;
+    *k += (size_t)w;
+    if (*k >= n) {
+        *k = n;
+        if (n > 4) memcpy(buf + n - 4, "...", 4);
+    }
+}
+
+/* The event in flow style, for printing. */
+static void event_render(evt *e) {
+    const ev_kind *K = &ev_kinds[e->kind];
+    char *b = e->text;
+    size_t n = sizeof e->text, k = 0;
+    appendf(b, n, &k, "{ ");
+    if (e->at >= 0) appendf(b, n, &k, "at: %d, ", e->at);
+    if (e->from >= 0) appendf(b, n, &k, "from: %d, ", e->from);
+    if (e->until >= 0) appendf(b, n, &k, "until: %d, ", e->until);
+    if (e->on == ON_WINS) appendf(b, n, &k, "on: { wins: %d }, ", e->wins);
+    else if (e->on != ON_NONE)
+        appendf(b, n, &k, "on: %s, ", e->on == ON_STALL ? "stall" : e->on == ON_EXPLORATION ? "exploration" : "launch");
+    appendf(b, n, &k, "%s: {", K->name);
+    for (int i = 0; i < e->fields.n; i++) {
+        const param_info *pi = e->fields.o[i].pi;
+        char val[64];
+        if (pi->type == PARAM_INT && strcmp(pi->unit, "bool") == 0)
+            snprintf(val, sizeof val, "%s", e->fields.o[i].v ? "true" : "false");
+        else params_format(pi, e->fields.o[i].v, val, sizeof val);
+        appendf(b, n, &k, "%s %s: %s", i ? "," : "", strrchr(pi->key, '.') + 1, val);
+    }
+    appendf(b, n, &k, "%s} }", e->fields.n ? " " : "");
+}
+
+/* One item of an events: sequence. */
+static int parse_event(ctx *c, const sfile *f, const node *m, evt *e) {
+    char got[128];
+    memset(e, 0, sizeof *e);
+    e->kind = -1;
+    e->at = e->from = e->until = -1;
+    e->f = f;
+    if (m->kind != N_MAP)
+        return err_node(c, f, m, "event: expected a mapping such as { at: 52, crisis: { urgency: 1 } }, got %s",
+                        got_text(m, got, sizeof got));
+    const node *kk = NULL, *kv = NULL;
+    for (int i = 0; i < npairs(m); i++) {
+        const node *k = pkey(m, i), *v = pval(m, i);
+        if (is_timing_key(k->str)) continue;
+        int kind = ev_find(k->str);
+        if (kind < 0) return unknown_event_key(c, f, k, v);
+        if (kk)
+            return err_node(c, f, k, "one intervention per event: '%s' and '%s' (write each as its own event)",
+                            kk->str, k->str);
+        kk = k;
+        kv = v;
+        e->kind = kind;
+    }
+    if (!kk) {
+        const char *names[N_EV_KINDS + 1];
+        char list[512];
+        ev_names(names);
+        word_list(names, list, sizeof list);
+        return err_node(c, f, m, "event without an intervention: expected one of %s", list);
+    }
+    const ev_kind *K = &ev_kinds[e->kind];
+    e->line = kk->line;
+    e->col = kk->col;
+    for (int i = 0; i < npairs(m); i++) {
+        const node *k = pkey(m, i), *v = pval(m, i);
+        const char *key = k->str;
+        if (strcmp(key, "on") == 0) {
+            if (K->timing != TM_ON_CONS && K->timing != TM_ON_WINS && K->timing != TM_ON_STALL)
+                return err_node(c, f, k, "'%s' takes %s", K->name, timing_text[K->timing]);
+            if (event_on(c, f, K, v, e)) return -1;
+        } else if (is_timing_key(key)) {
+            int is_at = strcmp(key, "at") == 0;
+            if (K->timing != TM_WINDOW && !(is_at && (K->timing == TM_AT || K->timing == TM_AT0)))
+                return err_node(c, f, k, "'%s' takes %s", K->name, timing_text[K->timing]);
+            char what[16];
+            double x;
+            snprintf(what, sizeof what, "'%s'", key);
+            if (get_number(c, f, v, what, "a whole number of weeks >= 0", 0, 1e9, 0, 1, &x)) return -1;
+            if (is_at && K->timing == TM_AT0 && x != 0)
+                return err_node(c, f, v, "'%s' takes %s", K->name, timing_text[K->timing]);
+            if (is_at) e->at = (int)x, e->at_n = v;
+            else if (key[0] == 'f') e->from = (int)x, e->from_n = v;
+            else e->until = (int)x, e->until_n = v;
+        }
+    }
+    if (e->at >= 0 && e->from >= 0)
+        return err_node(c, f, e->from_n, "'at' and 'from' together: 'at' starts the event at one week, 'from' and "
+                                         "'until' give it a window");
+    if (e->at >= 0 && e->until >= 0)
+        return err_node(c, f, e->until_n, "'until' goes with 'from', not with 'at'");
+    if (e->until >= 0 && e->until <= (e->from >= 0 ? e->from : 0))
+        return err_node(c, f, e->until_n, "'until' (%d) must come after 'from' (%d)", e->until,
+                        e->from >= 0 ? e->from : 0);
+    if (!is_null(kv)) {
+        if (kv->kind != N_MAP)
+            return err_node(c, f, kv, "'%s': expected a mapping of its fields such as { %s: ... } (or {}), got %s",
+                            K->name, K->fields[0], got_text(kv, got, sizeof got));
+        for (int i = 0; i < npairs(kv); i++)
+            if (event_field(c, f, K, pkey(kv, i), pval(kv, i), &e->fields)) return -1;
+    }
+    if (K->timing == TM_AT && e->at < 0) return err_node(c, f, kk, "'%s' needs 'at: WEEK'", K->name);
+    if ((K->timing == TM_ON_CONS || K->timing == TM_ON_WINS || K->timing == TM_ON_STALL) && e->on == ON_NONE)
+        return err_node(c, f, kk, "'%s' needs %s", K->name, timing_text[K->timing]);
+    event_render(e);
+    return 0;
+}
+
+/* "LINE:COL", or "FILE:LINE:COL" when the place is in another file than `here`. */
+static void place_text(char *buf, size_t n, const sfile *here, const evt *e) {
+    if (here == e->f) snprintf(buf, n, "%d:%d", e->line, e->col);
+    else snprintf(buf, n, "%s:%d:%d", e->f->path, e->line, e->col);
+}
+
+/* One of each kind: `e` may not repeat a kind of `before` (the top-level events) or of the events
+ * of its own list that precede it. */
+static int event_overlap(ctx *c, const evlist *before, const evlist *l, int upto) {
+    const evt *e = &l->e[upto];
+    const evt *first = NULL;
+    for (int i = 0; before && i < before->n && !first; i++)
+        if (before->e[i].kind == e->kind) first = &before->e[i];
+    for (int i = 0; i < upto && !first; i++)
+        if (l->e[i].kind == e->kind) first = &l->e[i];
+    if (!first) return 0;
+    char at[600];
+    place_text(at, sizeof at, e->f, first);
+    return err_at(c, e->f, e->line, e->col, "'%s' already given at %s (one per condition)", ev_kinds[e->kind].name,
+                  at);
+}
+
+/* events: [ ... ] (or nothing). */
+static int parse_events(ctx *c, const sfile *f, const node *v, evlist *l) {
+    char got[128];
+    if (is_null(v)) return 0;
+    if (v->kind != N_SEQ)
+        return err_node(c, f, v, "'events': expected a sequence of events such as [ { at: 52, crisis: {} } ], got %s",
+                        got_text(v, got, sizeof got));
+    for (int i = 0; i < v->n; i++) {
+        if (l->n == l->cap) {
+            l->cap = l->cap ? 2 * l->cap : 4;
+            l->e = xrealloc(l->e, (size_t)l->cap * sizeof *l->e);
+        }
+        evt *e = &l->e[l->n];
+        if (parse_event(c, f, v->kid[i], e)) {
+            free(e->fields.o);
+            return -1;
+        }
+        l->n++;
+        if (event_overlap(c, NULL, l, l->n - 1)) return -1;
+    }
+    return 0;
+}
+
+/* Every week an event names must lie inside the resolved horizon. */
+static int event_horizon(ctx *c, const evlist *l, int horizon) {
+    for (int i = 0; i < l->n; i++) {
+        const evt *e = &l->e[i];
+        const node *n = e->at >= 0 && e->at >= horizon       ? e->at_n
+                        : e->from >= 0 && e->from >= horizon ? e->from_n
+                        : e->until > horizon                 ? e->until_n
+                                                             : NULL;
+        if (!n) continue;
+        if (n == e->until_n)
+            return err_node(c, e->f, n, "event after the horizon (%d): 'until' is week %d (at most %d)", horizon,
+                            e->until, horizon);
+        return err_node(c, e->f, n, "event after the horizon (%d): '%s' is week %d (weeks run from 0 to %d)",
+                        horizon, n == e->at_n ? "at" : "from", n == e->at_n ? e->at : e->from, horizon - 1);
+    }
+    return 0;
+}
+
+static void pset(params *p, const char *key, double v) {
+    const param_info *pi = params_find(key);
+    if (!pi) {
+        fprintf(stderr, "samen: internal error: the intervention table names unknown parameter '%s'\n", key);
+        abort();
+    }
+    params_set(p, pi, v);
+}
+
+static void event_apply(const evt *e, params *p) {
+    const ev_kind *K = &ev_kinds[e->kind];
+    char key[KEY_MAX];
+    if (K->on_key) pset(p, K->on_key, 1);
+    for (int i = 0; i < 3 && K->defaults[i].field; i++) {
+        snprintf(key, sizeof key, "%s.%s", K->group, K->defaults[i].field);
+        int given = 0;
+        for (int j = 0; j < e->fields.n; j++) given |= strcmp(e->fields.o[j].pi->key, key) == 0;
+        if (!given) pset(p, key, K->defaults[i].v);
+    }
+    ov_apply(&e->fields, p);
+    switch (K->timing) {
+    case TM_WINDOW:
+        pset(p, K->from_key, e->at >= 0 ? e->at : e->from >= 0 ? e->from : 0);
+        pset(p, K->until_key, e->until >= 0 ? e->until : 0);
+        break;
+    case TM_AT:
+        pset(p, K->week_key, e->at);
+        break;
+    case TM_ON_CONS: {
+        const param_info *pi = params_find(K->trigger_key);
+        const char *word = e->on == ON_WINS          ? "after_wins"
+                           : e->on == ON_EXPLORATION ? "after_exploration"
+                                                     : "from_start";
+        int idx = pi ? params_choice_index(pi, word) : -1;
+        if (idx < 0) {
+            fprintf(stderr, "samen: internal error: '%s' has no choice '%s'\n", K->trigger_key, word);
+            abort();
+        }
+        pset(p, K->trigger_key, idx);
+        if (e->on == ON_WINS) pset(p, K->wins_key, e->wins);
+        break;
+    }
+    case TM_ON_WINS:
+        pset(p, K->wins_key, e->wins);
+        break;
+    default:
+        break;
+    }
+}
+
+static void events_apply(const evlist *l, params *p) {
+    for (int i = 0; i < l->n; i++) event_apply(&l->e[i], p);
+}
+
+/* The record a loaded condition keeps of its events. */
+static void event_spec_fill(event_spec *s, const evt *e) {
+    snprintf(s->kind, sizeof s->kind, "%s", ev_kinds[e->kind].name);
+    s->first_week = e->at >= 0 ? e->at : e->from >= 0 ? e->from : e->on != ON_NONE ? -1 : 0;
+    s->line = e->line;
+    s->col = e->col;
+    memcpy(s->text, e->text, sizeof s->text);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Phase 2: interpretation, root file first */
 
 typedef struct cond_tmp {
     char name[SCENARIO_NAME_MAX];
     ovlist ov;
+    evlist ev; /* the condition's own events */
     const sfile *f;
     int line, col;
 } cond_tmp;
@@ -673,27 +1179,28 @@ typedef struct state {
     params base;
     const sfile *params_f; /* the last file with `parameters` and its key's position */
     int params_line, params_col;
+    evlist top_ev;         /* the top-level events of the last file that has them */
     int have_conds;
     cond_tmp *conds;
     int n_conds;
 } state;
 
 static void free_conds(cond_tmp *cs, int n) {
-    for (int i = 0; i < n; i++) free(cs[i].ov.o);
+    for (int i = 0; i < n; i++) {
+        free(cs[i].ov.o);
+        evlist_free(&cs[i].ev);
+    }
     free(cs);
 }
 
-static const char *const top_keys[] = {"name",  "title",      "extends",    "horizon", "seed",
-                                       "replicates", "world", "parameters", "conditions", NULL};
+static const char *const top_keys[] = {"name",       "title", "extends",    "horizon", "seed",       "replicates",
+                                       "world",      "parameters", "events", "conditions", NULL};
 static const char *const world_keys[] = {"organisations", "generate", NULL};
-static const char *const org_keys[] = {"name", "employees", "power", "failure_tolerance", "region", NULL};
+static const char *const org_keys[] = {"name",   "employees", "power", "failure_tolerance",
+                                       "region", "kind",      "province", NULL};
+static const char *const org_kind_words[] = {"municipality", "province", "other", NULL};
 static const char *const gen_keys[] = {"count", "median_employees", "sigma_ln", "regions", NULL};
 
-static int unknown_key(ctx *c, const sfile *f, const node *k, const char *where, const char *const *allowed) {
-    char mean[128];
-    mean_text(mean, sizeof mean, suggest_word(k->str, allowed));
-    return err_node(c, f, k, "unknown key '%.80s' in %s%s", k->str, where, mean);
-}
 
 static int parse_org(ctx *c, const sfile *f, const node *m, int idx, org_spec *o) {
     char what[96], where[96];
@@ -705,6 +1212,8 @@ static int parse_org(ctx *c, const sfile *f, const node *m, int idx, org_spec *o
     memset(o, 0, sizeof *o);
     o->failure_tolerance = -1;
     o->power = -1;
+    o->kind = ORG_MUNICIPALITY;
+    o->province = -1; /* resolved by name once the whole list is read */
     for (int i = 0; i < npairs(m); i++) {
         const node *k = pkey(m, i), *v = pval(m, i);
         double x;
@@ -723,12 +1232,73 @@ static int parse_org(ctx *c, const sfile *f, const node *m, int idx, org_spec *o
         } else if (strcmp(k->str, "region") == 0) {
             if (get_number(c, f, v, what, "a whole number in [0, 1000000]", 0, 1e6, 0, 1, &x)) return -1;
             o->region = (int)x;
+        } else if (strcmp(k->str, "kind") == 0) {
+            int kind = -1;
+            char got[128], mean[96];
+            for (int w = 0; org_kind_words[w]; w++)
+                if (v->kind == N_SCALAR && strcmp(v->str, org_kind_words[w]) == 0) kind = w;
+            if (kind < 0) {
+                mean_text(mean, sizeof mean, v->kind == N_SCALAR ? suggest_word(v->str, org_kind_words) : NULL);
+                return err_node(c, f, v, "%s: expected one of municipality, province, other, got %s%s", what,
+                                got_text(v, got, sizeof got), mean);
+            }
+            o->kind = kind;
+        } else if (strcmp(k->str, "province") == 0) {
+            char pname[SCENARIO_NAME_MAX];
+            if (get_string(c, f, v, "province", SCENARIO_NAME_MAX - 1, pname, sizeof pname)) return -1;
         } else {
             return unknown_key(c, f, k, where, org_keys);
         }
     }
     if (o->power < 0) o->power = o->employees;
     return 0;
+}
+
+typedef struct name_ix {
+    const char *name;
+    int i;
+} name_ix;
+
+static int name_ix_cmp(const void *a, const void *b) {
+    return strcmp(((const name_ix *)a)->name, ((const name_ix *)b)->name);
+}
+
+/* `province: NAME` names another organisation of the same list, of kind province. */
+static int resolve_provinces(ctx *c, const sfile *f, const node *list, org_spec *orgs, int n) {
+    name_ix *ix = NULL;
+    int rc = 0;
+    for (int j = 0; j < n && !rc; j++) {
+        const node *pv = map_get(list->kid[j], "province");
+        if (!pv) continue;
+        if (!ix) {
+            ix = xmalloc((size_t)n * sizeof *ix);
+            for (int i = 0; i < n; i++) ix[i] = (name_ix){orgs[i].name, i};
+            qsort(ix, (size_t)n, sizeof *ix, name_ix_cmp);
+        }
+        name_ix key = {pv->str, 0};
+        const name_ix *hit = bsearch(&key, ix, (size_t)n, sizeof *ix, name_ix_cmp);
+        if (!hit) {
+            const char **prov = xmalloc((size_t)(n + 1) * sizeof *prov);
+            int np = 0;
+            for (int i = 0; i < n; i++)
+                if (orgs[i].kind == ORG_PROVINCE) prov[np++] = orgs[i].name;
+            prov[np] = NULL;
+            char mean[128];
+            mean_text(mean, sizeof mean, suggest_word(pv->str, prov));
+            rc = err_node(c, f, pv, "organisation %d: 'province': no organisation named '%.63s'%s", j + 1, pv->str,
+                          mean);
+            free(prov);
+        } else if (orgs[hit->i].kind != ORG_PROVINCE) {
+            rc = err_node(c, f, pv, "organisation %d: 'province': '%s' is of kind %s, not a province", j + 1,
+                          orgs[hit->i].name, org_kind_words[orgs[hit->i].kind]);
+        } else if (orgs[j].kind == ORG_PROVINCE) {
+            rc = err_node(c, f, pv, "organisation %d: 'province': a province does not lie in another province", j + 1);
+        } else {
+            orgs[j].province = hit->i;
+        }
+    }
+    free(ix);
+    return rc;
 }
 
 static int parse_world(ctx *c, const sfile *f, const node *key, const node *v, state *st) {
@@ -816,6 +1386,10 @@ static int parse_world(ctx *c, const sfile *f, const node *key, const node *v, s
             return -1;
         }
     }
+    if (n > 0 && resolve_provinces(c, f, orgs_node, orgs, n)) {
+        free(orgs);
+        return -1;
+    }
     if ((long)n + gen.count < 2) {
         free(orgs);
         return err_node(c, f, key, "world: at least 2 organisations are needed (named and generated), got %ld",
@@ -855,6 +1429,10 @@ static int parse_conditions(ctx *c, const sfile *f, const node *v, state *st) {
             if (strcmp(ck->str, "description") == 0) {
                 char desc[256];
                 if (get_string(c, f, cv, "description", 255, desc, sizeof desc)) goto fail;
+                continue;
+            }
+            if (strcmp(ck->str, "events") == 0) {
+                if (parse_events(c, f, cv, &ct->ev)) goto fail;
                 continue;
             }
             if (param_pair(c, f, ck, cv, "", where, &ct->ov)) goto fail;
@@ -912,6 +1490,15 @@ static int process_file(ctx *c, const sfile *f, int is_main, state *st) {
             st->params_f = f;
             st->params_line = k->line;
             st->params_col = k->col;
+        } else if (strcmp(key, "events") == 0) {
+            /* A file's top-level events replace its parent's. */
+            evlist l = {0};
+            if (parse_events(c, f, v, &l)) {
+                evlist_free(&l);
+                return -1;
+            }
+            evlist_free(&st->top_ev);
+            st->top_ev = l;
         } else if (strcmp(key, "conditions") == 0) {
             if (parse_conditions(c, f, v, st)) return -1;
         } else {
@@ -1047,6 +1634,8 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
             snprintf(st.orgs[i].name, sizeof st.orgs[i].name, "%s", names[i]);
             st.orgs[i].employees = st.orgs[i].power = emp[i];
             st.orgs[i].failure_tolerance = -1;
+            st.orgs[i].kind = ORG_MUNICIPALITY;
+            st.orgs[i].province = -1;
         }
         st.gen = (world_gen){0, 0, 0.7, 1};
     }
@@ -1060,6 +1649,16 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
         st.have_conds = 1;
     }
 
+    /* Events are checked once the horizon is resolved: every week inside it, one of a kind per
+     * condition (counting the top-level events). */
+    if (event_horizon(c, &st.top_ev, st.horizon)) goto out;
+    for (int i = 0; i < st.n_conds; i++) {
+        const evlist *own = &st.conds[i].ev;
+        if (event_horizon(c, own, st.horizon)) goto out;
+        for (int j = 0; j < own->n; j++)
+            if (event_overlap(c, &st.top_ev, own, j)) goto out;
+    }
+
     const char *base_bad = params_check_all(&st.base);
     char base_msg[256];
     snprintf(base_msg, sizeof base_msg, "%s", base_bad ? base_bad : "");
@@ -1069,7 +1668,16 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
         condition *cd = &sc->conditions[i];
         memcpy(cd->name, st.conds[i].name, sizeof cd->name);
         cd->p = st.base;
+        events_apply(&st.top_ev, &cd->p);
         ov_apply(&st.conds[i].ov, &cd->p);
+        events_apply(&st.conds[i].ev, &cd->p);
+        cd->n_events = st.top_ev.n + st.conds[i].ev.n;
+        if (cd->n_events) {
+            cd->events = xcalloc((size_t)cd->n_events, sizeof *cd->events);
+            for (int k = 0; k < st.top_ev.n; k++) event_spec_fill(&cd->events[k], &st.top_ev.e[k]);
+            for (int k = 0; k < st.conds[i].ev.n; k++)
+                event_spec_fill(&cd->events[st.top_ev.n + k], &st.conds[i].ev.e[k]);
+        }
         const char *m = params_check_all(&cd->p);
         if (!m) continue;
         if (base_bad && strcmp(m, base_msg) == 0 && st.params_f) {
@@ -1107,6 +1715,7 @@ out:
     if (rc) scenario_free(sc);
     free(st.orgs);
     if (st.conds) free_conds(st.conds, st.n_conds);
+    evlist_free(&st.top_ev);
     for (int i = 0; i < nf; i++) sfile_free(&files[i]);
     return rc;
 }
@@ -1197,6 +1806,25 @@ int scenario_apply_set(scenario *sc, const char *assignment, char *err, size_t n
 
 int scenario_check_sets(const scenario *sc, char *err, size_t n) {
     for (int i = 0; i < sc->n_conditions; i++) {
+        /* The week is read from the parameters, where a --set may have moved it. */
+        const condition *cd = &sc->conditions[i];
+        for (int k = 0; k < cd->n_events; k++) {
+            int kind = ev_find(cd->events[k].kind);
+            if (kind < 0) continue;
+            const char *key = ev_kinds[kind].timing == TM_WINDOW ? ev_kinds[kind].from_key
+                              : ev_kinds[kind].timing == TM_AT   ? ev_kinds[kind].week_key
+                                                                 : NULL;
+            const param_info *pi = key ? params_find(key) : NULL;
+            double week = pi ? params_get(&cd->p, pi) : -1;
+            if (week >= sc->horizon) {
+                if (err && n)
+                    snprintf(err, n, "--set horizon=%d: event '%s' at week %.0f in condition '%s' is after the horizon",
+                             sc->horizon, cd->events[k].kind, week, cd->name);
+                return -1;
+            }
+        }
+    }
+    for (int i = 0; i < sc->n_conditions; i++) {
         const char *m = params_check_all(&sc->conditions[i].p);
         if (m) {
             if (err && n) snprintf(err, n, "--set: condition '%s': %s", sc->conditions[i].name, m);
@@ -1271,6 +1899,12 @@ void scenario_print(FILE *f, const scenario *sc) {
             print_num(f, o->failure_tolerance);
         }
         if (o->region) fprintf(f, ", region: %d", o->region);
+        if (o->kind != ORG_MUNICIPALITY && o->kind >= 0 && o->kind < N_ORG_KINDS)
+            fprintf(f, ", kind: %s", org_kind_words[o->kind]);
+        if (o->province >= 0 && o->province < sc->n_orgs) {
+            fputs(", province: ", f);
+            print_str(f, sc->orgs[o->province].name);
+        }
         fputs(" }\n", f);
     }
     if (sc->gen.count > 0) {
@@ -1283,6 +1917,8 @@ void scenario_print(FILE *f, const scenario *sc) {
     fputs("conditions:\n", f);
     for (int i = 0; i < sc->n_conditions; i++) {
         const condition *cd = &sc->conditions[i];
+        /* Events are already in the parameters below; the comments say where they came from. */
+        for (int k = 0; k < cd->n_events; k++) fprintf(f, "  # event: %s\n", cd->events[k].text);
         fputs("  ", f);
         print_str(f, cd->name);
         fputc(':', f);
@@ -1305,6 +1941,378 @@ void scenario_free(scenario *sc) {
     free(sc->path);
     free(sc->text);
     free(sc->orgs);
+    for (int i = 0; sc->conditions && i < sc->n_conditions; i++) free(sc->conditions[i].events);
     free(sc->conditions);
     memset(sc, 0, sizeof *sc);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * JSON Schema for scenario files (draft-07), for editors with a YAML language server. It mirrors
+ * the loader: additionalProperties false wherever the loader refuses unknown keys. Checks that
+ * need the whole file (the horizon, one event of a kind per condition, names of provinces,
+ * parameter pairs) are left to `samen check`. */
+
+typedef struct jw {
+    FILE *f;
+    int depth;
+    int first; /* nothing written yet at this depth */
+} jw;
+
+static void jw_str(jw *w, const char *s) {
+    fputc('"', w->f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(w->f, "\\%c", ch);
+        else if (ch == '\n') fputs("\\n", w->f);
+        else if (ch < 0x20) fprintf(w->f, "\\u%04x", ch);
+        else fputc(ch, w->f);
+    }
+    fputc('"', w->f);
+}
+
+static void jw_newline(jw *w) {
+    if (!w->first) fputc(',', w->f);
+    fprintf(w->f, "\n%*s", 2 * w->depth, "");
+    w->first = 0;
+}
+
+/* "key": (the value follows) */
+static void jw_key(jw *w, const char *key) {
+    jw_newline(w);
+    jw_str(w, key);
+    fputs(": ", w->f);
+}
+
+static void jw_open(jw *w) {
+    fputc('{', w->f);
+    w->depth++;
+    w->first = 1;
+}
+
+static void jw_close(jw *w) {
+    w->depth--;
+    if (!w->first) fprintf(w->f, "\n%*s", 2 * w->depth, "");
+    fputc('}', w->f);
+    w->first = 0;
+}
+
+/* "key": <raw JSON text> */
+__attribute__((format(printf, 3, 4))) static void jw_raw(jw *w, const char *key, const char *fmt, ...) {
+    jw_key(w, key);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(w->f, fmt, ap);
+    va_end(ap);
+}
+
+/* "key": "text" */
+static void jw_text(jw *w, const char *key, const char *text) {
+    jw_key(w, key);
+    jw_str(w, text);
+}
+
+/* "key": {"$ref": "#/definitions/NAME"} */
+static void jw_ref(jw *w, const char *key, const char *prefix, const char *name) {
+    jw_key(w, key);
+    fprintf(w->f, "{\"$ref\": \"#/definitions/%s%s\"}", prefix, name);
+}
+
+/* Is `g` a proper dotted prefix of some parameter key? (the same as is_group) */
+static int group_has_subgroup(const char *g, const char *sub) {
+    char full[KEY_MAX];
+    snprintf(full, sizeof full, "%s%s%s", g, g[0] ? "." : "", sub);
+    return is_group(full);
+}
+
+/* The properties of a parameter mapping under `group` ("" for the top): every key below it,
+ * dotted as far as needed, and every subgroup as a nested mapping. */
+static void jw_param_properties(jw *w, const char *group) {
+    size_t gl = strlen(group);
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        const char *k = params_table[i].key;
+        if (gl && (strncmp(k, group, gl) != 0 || k[gl] != '.')) continue;
+        const char *rest = gl ? k + gl + 1 : k;
+        if (group_has_subgroup(group, rest)) {
+            /* a key that is also a group (none today): either form */
+            char g[KEY_MAX];
+            snprintf(g, sizeof g, "%s", k);
+            jw_key(w, rest);
+            fprintf(w->f, "{\"anyOf\": [{\"$ref\": \"#/definitions/parameter/properties/%s\"}, "
+                          "{\"$ref\": \"#/definitions/group.%s\"}]}",
+                    k, g);
+        } else {
+            jw_ref(w, rest, "parameter/properties/", k);
+        }
+    }
+    /* subgroups: the first component of each key below the group, once */
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        const char *k = params_table[i].key;
+        if (gl && (strncmp(k, group, gl) != 0 || k[gl] != '.')) continue;
+        const char *rest = gl ? k + gl + 1 : k;
+        const char *dot = strchr(rest, '.');
+        if (!dot) continue;
+        char sub[KEY_MAX], full[KEY_MAX];
+        snprintf(sub, sizeof sub, "%.*s", (int)(dot - rest), rest);
+        snprintf(full, sizeof full, "%.*s", (int)(dot - k), k);
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) {
+            const char *kj = params_table[j].key;
+            size_t fl = strlen(full);
+            seen = strncmp(kj, full, fl) == 0 && kj[fl] == '.';
+        }
+        if (seen || params_find(full)) continue;
+        jw_ref(w, sub, "group.", full);
+    }
+}
+
+/* definitions: group.G for every group G. */
+static void jw_groups(jw *w) {
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        const char *k = params_table[i].key;
+        for (const char *dot = strchr(k, '.'); dot; dot = strchr(dot + 1, '.')) {
+            char g[KEY_MAX], name[KEY_MAX + 8];
+            size_t gl = (size_t)(dot - k);
+            snprintf(g, sizeof g, "%.*s", (int)gl, k);
+            int seen = 0;
+            for (int j = 0; j < i && !seen; j++)
+                seen = strncmp(params_table[j].key, g, gl) == 0 && params_table[j].key[gl] == '.';
+            if (seen) continue;
+            snprintf(name, sizeof name, "group.%s", g);
+            jw_key(w, name);
+            jw_open(w);
+            char desc[KEY_MAX + 64];
+            snprintf(desc, sizeof desc, "the parameters %s.*, nested", g);
+            jw_text(w, "description", desc);
+            jw_raw(w, "type", "\"object\"");
+            jw_raw(w, "additionalProperties", "false");
+            jw_key(w, "properties");
+            jw_open(w);
+            jw_param_properties(w, g);
+            jw_close(w);
+            jw_close(w);
+        }
+    }
+}
+
+static void jw_event_kind(jw *w, const ev_kind *K) {
+    char name[64], key[KEY_MAX], list[512];
+    snprintf(name, sizeof name, "event.%s", K->name);
+    jw_key(w, name);
+    jw_open(w);
+    jw_text(w, "description", K->doc);
+    jw_raw(w, "type", "\"object\"");
+    int at_req = K->timing == TM_AT, on_req = K->timing >= TM_ON_CONS;
+    jw_raw(w, "required", "[\"%s\"%s]", K->name, at_req ? ", \"at\"" : on_req ? ", \"on\"" : "");
+    jw_raw(w, "additionalProperties", "false");
+    jw_key(w, "properties");
+    jw_open(w);
+    /* the intervention and its fields */
+    jw_key(w, K->name);
+    jw_open(w);
+    word_list(K->fields, list, sizeof list);
+    char desc[1024];
+    snprintf(desc, sizeof desc, "fields: %s (each is %s.FIELD)", list, K->group);
+    jw_text(w, "description", desc);
+    jw_raw(w, "type", "[\"object\", \"null\"]");
+    jw_raw(w, "additionalProperties", "false");
+    jw_key(w, "properties");
+    jw_open(w);
+    for (int i = 0; K->fields[i]; i++) {
+        snprintf(key, sizeof key, "%s.%s", K->group, K->fields[i]);
+        jw_ref(w, K->fields[i], "parameter/properties/", key);
+    }
+    jw_close(w);
+    jw_close(w);
+    /* its timing */
+    switch (K->timing) {
+    case TM_WINDOW:
+        jw_raw(w, "at", "{\"$ref\": \"#/definitions/week\"}");
+        jw_raw(w, "from", "{\"$ref\": \"#/definitions/week\"}");
+        jw_raw(w, "until", "{\"$ref\": \"#/definitions/until\"}");
+        break;
+    case TM_AT0:
+        jw_raw(w, "at", "{\"description\": \"it holds for the whole run\", \"const\": 0}");
+        break;
+    case TM_AT:
+        jw_raw(w, "at", "{\"$ref\": \"#/definitions/week\"}");
+        break;
+    case TM_ON_CONS:
+        jw_raw(w, "on", "{\"description\": \"after N wins, when exploration ends, or at launch\", "
+                        "\"oneOf\": [{\"$ref\": \"#/definitions/on_wins\"}, "
+                        "{\"enum\": [\"exploration\", \"launch\"]}]}");
+        break;
+    case TM_ON_WINS:
+        jw_raw(w, "on", "{\"$ref\": \"#/definitions/on_wins\"}");
+        break;
+    case TM_ON_STALL:
+        jw_raw(w, "on", "{\"description\": \"when a collaboration stalls\", \"const\": \"stall\"}");
+        break;
+    case TM_NONE:
+        break;
+    }
+    jw_close(w);
+    if (K->timing == TM_WINDOW)
+        jw_raw(w, "not", "{\"anyOf\": [{\"required\": [\"at\", \"from\"]}, {\"required\": [\"at\", \"until\"]}]}");
+    jw_close(w);
+}
+
+void scenario_write_json_schema(FILE *f) {
+    jw w = {f, 0, 1};
+    static const char ident[] = "^[A-Za-z0-9_.-]{1,63}$";
+    jw_open(&w);
+    jw_text(&w, "$schema", "http://json-schema.org/draft-07/schema#");
+    jw_text(&w, "title", "samen scenario file");
+    jw_text(&w, "description",
+            "A scenario for samen (build/samen run FILE). Generated by `samen params --json-schema` from the parameter "
+            "table; see docs/scenarios.md. `samen check FILE` also checks what a schema cannot: the horizon of "
+            "events, one event of a kind per condition, province names, parameter pairs.");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_raw(&w, "name", "{\"description\": \"names the output (NAME.h5); default: the file name\", "
+                       "\"type\": \"string\", "
+                       "\"pattern\": \"%s\"}", ident);
+    jw_raw(&w, "title", "{\"description\": \"the question, in words; written to the output\", \"type\": \"string\", "
+                        "\"maxLength\": 255}");
+    jw_raw(&w, "extends", "{\"description\": \"a parent scenario file, relative to this one; this file overrides "
+                          "it\", \"type\": \"string\", \"minLength\": 1}");
+    jw_raw(&w, "horizon", "{\"description\": \"simulated weeks\", \"type\": \"integer\", \"minimum\": 1, "
+                          "\"maximum\": 5200, \"default\": %d}", DEFAULT_HORIZON);
+    jw_raw(&w, "seed", "{\"description\": \"base seed of every random draw\", \"type\": \"integer\", \"minimum\": 0, "
+                       "\"maximum\": 4294967295, \"default\": %d}", DEFAULT_SEED);
+    jw_raw(&w, "replicates", "{\"description\": \"independent worlds per condition (paired across conditions)\", "
+                             "\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000000, \"default\": %d}",
+           DEFAULT_REPLICATES);
+    jw_raw(&w, "world", "{\"$ref\": \"#/definitions/world\"}");
+    jw_raw(&w, "parameters", "{\"description\": \"parameter overrides for every condition\", \"anyOf\": "
+                             "[{\"type\": \"null\"}, {\"$ref\": \"#/definitions/parameters\"}]}");
+    jw_raw(&w, "events", "{\"description\": \"interventions for every condition, applied before each condition's "
+                         "own keys\", \"$ref\": \"#/definitions/events\"}");
+    jw_key(&w, "conditions");
+    jw_open(&w);
+    jw_text(&w, "description", "named variants to compare; each holds parameter overrides and events");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "minProperties", "1");
+    jw_raw(&w, "patternProperties", "{\"%s\": {\"anyOf\": [{\"type\": \"null\"}, {\"$ref\": "
+                                    "\"#/definitions/condition\"}]}}",
+           ident);
+    jw_raw(&w, "additionalProperties", "false");
+    jw_close(&w);
+    jw_close(&w);
+
+    jw_key(&w, "definitions");
+    jw_open(&w);
+    /* world */
+    jw_key(&w, "world");
+    jw_open(&w);
+    jw_text(&w, "description", "the organisations: named, generated, or both (at least two); replaces the parent's");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_raw(&w, "organisations", "{\"type\": \"array\", \"items\": {\"$ref\": \"#/definitions/organisation\"}}");
+    jw_raw(&w, "generate", "{\"$ref\": \"#/definitions/generate\"}");
+    jw_close(&w);
+    jw_close(&w);
+    jw_key(&w, "organisation");
+    jw_open(&w);
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "required", "[\"name\", \"employees\"]");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_raw(&w, "name", "{\"type\": \"string\", \"minLength\": 1, \"maxLength\": 63}");
+    jw_raw(&w, "employees", "{\"description\": \"number of employees (agents)\", \"type\": \"number\", "
+                            "\"exclusiveMinimum\": 0, \"maximum\": 10000000}");
+    jw_raw(&w, "power", "{\"description\": \"weight in quotas and power asymmetry (inhabitants, budget); default: "
+                        "employees\", \"type\": \"number\", \"exclusiveMinimum\": 0}");
+    jw_raw(&w, "failure_tolerance", "{\"description\": \"default: drawn from culture.failure_tolerance_a/b\", "
+                                    "\"type\": \"number\", \"minimum\": 0, \"maximum\": 1}");
+    jw_raw(&w, "region", "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 1000000, \"default\": 0}");
+    jw_raw(&w, "kind", "{\"enum\": [\"municipality\", \"province\", \"other\"], \"default\": \"municipality\"}");
+    jw_raw(&w, "province", "{\"description\": \"the name of an organisation of kind province in this list\", "
+                           "\"type\": \"string\", \"minLength\": 1, \"maxLength\": 63}");
+    jw_close(&w);
+    jw_close(&w);
+    jw_key(&w, "generate");
+    jw_open(&w);
+    jw_text(&w, "description", "organisations drawn in addition to the named ones: sizes ~ LogNormal(ln "
+                               "median_employees, sigma_ln), spread over regions");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "required", "[\"count\"]");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_raw(&w, "count", "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 100000}");
+    jw_raw(&w, "median_employees", "{\"type\": \"number\", \"exclusiveMinimum\": 0, \"maximum\": 10000000}");
+    jw_raw(&w, "sigma_ln", "{\"type\": \"number\", \"minimum\": 0, \"maximum\": 10, \"default\": 0.7}");
+    jw_raw(&w, "regions", "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 100000, \"default\": 1}");
+    jw_close(&w);
+    jw_raw(&w, "if", "{\"properties\": {\"count\": {\"minimum\": 1}}}");
+    jw_raw(&w, "then", "{\"required\": [\"median_employees\"]}");
+    jw_close(&w);
+
+    /* parameters: every key once (from the parameter table), then the ways to write them */
+    jw_key(&w, "parameter");
+    jw_open(&w);
+    jw_text(&w, "description", "every model parameter by its dotted key (samen params, docs/parameters.md)");
+    jw_raw(&w, "type", "\"object\"");
+    jw_key(&w, "properties");
+    params_write_json_schema(f);
+    w.first = 0;
+    jw_close(&w);
+    jw_key(&w, "parameters");
+    jw_open(&w);
+    jw_text(&w, "description", "parameter overrides, dotted (network.cross_org_degree: 1) or nested "
+                               "(network: { cross_org_degree: 1 })");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_param_properties(&w, "");
+    jw_close(&w);
+    jw_close(&w);
+    jw_groups(&w);
+    jw_key(&w, "condition");
+    jw_open(&w);
+    jw_text(&w, "description", "a condition: parameter overrides (dotted or nested), a description and events");
+    jw_raw(&w, "type", "\"object\"");
+    jw_raw(&w, "additionalProperties", "false");
+    jw_key(&w, "properties");
+    jw_open(&w);
+    jw_raw(&w, "description", "{\"type\": \"string\", \"maxLength\": 255}");
+    jw_raw(&w, "events", "{\"$ref\": \"#/definitions/events\"}");
+    jw_param_properties(&w, "");
+    jw_close(&w);
+    jw_close(&w);
+
+    /* events */
+    jw_key(&w, "events");
+    jw_open(&w);
+    jw_text(&w, "description", "interventions: each event is one intervention with its fields and its timing "
+                               "(at, from/until, on); at most one of each intervention per condition");
+    jw_raw(&w, "type", "[\"array\", \"null\"]");
+    jw_raw(&w, "items", "{\"$ref\": \"#/definitions/event\"}");
+    jw_close(&w);
+    jw_key(&w, "event");
+    jw_open(&w);
+    jw_raw(&w, "type", "\"object\"");
+    jw_key(&w, "oneOf");
+    fputc('[', f);
+    for (int i = 0; i < N_EV_KINDS; i++)
+        fprintf(f, "%s{\"$ref\": \"#/definitions/event.%s\"}", i ? ", " : "", ev_kinds[i].name);
+    fputc(']', f);
+    jw_close(&w);
+    jw_raw(&w, "week", "{\"description\": \"a week of the run, from 0 (before the horizon)\", \"type\": \"integer\", "
+                       "\"minimum\": 0, \"maximum\": 5199}");
+    jw_raw(&w, "until", "{\"description\": \"the first week it no longer holds (at most the horizon)\", \"type\": "
+                        "\"integer\", \"minimum\": 1, \"maximum\": 5200}");
+    jw_raw(&w, "on_wins", "{\"description\": \"after this many wins of a collaboration\", \"type\": \"object\", "
+                          "\"required\": [\"wins\"], \"additionalProperties\": false, \"properties\": {\"wins\": "
+                          "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 64}}}");
+    for (int i = 0; i < N_EV_KINDS; i++) jw_event_kind(&w, &ev_kinds[i]);
+    jw_close(&w);
+    jw_close(&w);
+    fputc('\n', f);
 }

@@ -1,7 +1,8 @@
 /* scenario: a scenario file (YAML) turned into a resolved experiment description.
  *
- * Resolution order for a condition's parameters: defaults (params.def) -> the extends chain,
- * root first -> this file's `parameters:` -> the condition's own overrides -> --set.
+ * Resolution order for a condition's parameters: defaults (params.def) -> the extends chain's
+ * `parameters:`, root first -> the top-level `events:` -> the condition's own keys -> the
+ * condition's `events:` -> --set.
  * The model never sees YAML: it receives a `scenario` with plain structs. */
 #ifndef SAMEN_SCENARIO_H
 #define SAMEN_SCENARIO_H
@@ -32,9 +33,22 @@ typedef struct world_gen {
     int regions;               /* generated organisations are spread round-robin over this many regions (>= 1) */
 } world_gen;
 
+/* An intervention event as the file wrote it. Events are sugar over parameters: by the time the
+ * scenario is loaded each event has set its parameter group in `condition.p`. The record is kept
+ * to print the scenario readably and to check that a later `--set horizon=N` leaves every event
+ * inside the horizon. */
+typedef struct event_spec {
+    char kind[32];             /* the intervention: "mandate", "crisis", "champion", ... */
+    int first_week;            /* the week it starts (at: or from:); -1 when it waits for a trigger (on:) */
+    int line, col;             /* of the intervention key, in the file that holds it */
+    char text[256];            /* the event in flow style: "{ at: 0, mandate: { deadline_weeks: 104 } }" */
+} event_spec;
+
 typedef struct condition {
     char name[SCENARIO_NAME_MAX];
     params p;                  /* fully resolved */
+    int n_events;              /* the file's top-level events, then the condition's own */
+    event_spec *events;        /* NULL when none; freed by scenario_free */
 } condition;
 
 typedef struct scenario {
@@ -66,13 +80,17 @@ extern const char scenario_default_text[];
 /* Apply "KEY=VALUE" to every condition (the last word). KEY is a parameter key, or one of
  * horizon, seed, replicates. Returns 0, or -1 with "--set KEY=VALUE: message" in err.
  * Checks the value alone; call scenario_check_sets after the last --set for the checks
- * between parameters (so that min and max can be moved together). */
+ * between parameters (so that min and max can be moved together) and for the events: every
+ * event's week, as the parameters now hold it, must lie before the horizon. */
 int scenario_apply_set(scenario *sc, const char *assignment, char *err, size_t n);
 int scenario_check_sets(const scenario *sc, char *err, size_t n);
 
 /* Print the resolved scenario as YAML: header keys, world, and for each condition only the
  * parameters that differ from the defaults. */
 void scenario_print(FILE *f, const scenario *sc);
+/* A JSON Schema (draft-07) for scenario files, generated from the parameter table and the
+ * intervention table: what `samen params --json-schema` prints and scenarios/schema.json holds. */
+void scenario_write_json_schema(FILE *f);
 void scenario_free(scenario *sc);
 
 #endif

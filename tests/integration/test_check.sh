@@ -61,9 +61,11 @@ for f in tests/scenarios/*.yaml tests/scenarios/sub/*.yaml scenarios/*.yaml; do
         continue
     fi
     ok "$name"
+    # Events print as their parameters plus "# event:" comments; the comments do not load back.
     name="resolved $f checks again to the same text"
+    grep -v '^ *#' "$TMP/resolved.yaml" >"$TMP/resolved-plain.yaml"
     if "$SAMEN" check "$TMP/resolved.yaml" >"$TMP/again.yaml" 2>"$TMP/err" &&
-        cmp -s "$TMP/resolved.yaml" "$TMP/again.yaml"; then
+        cmp -s "$TMP/resolved-plain.yaml" "$TMP/again.yaml"; then
         ok "$name"
     else
         notok "$name" "$(head -n 1 "$TMP/err")"
@@ -116,4 +118,33 @@ if [ "$rc" -eq 2 ] && [ ! -e "$TMP/x.h5" ] && [ ! -e "$TMP/x.h5.partial" ] &&
     ok "run rejects an unknown --set key"
 else
     notok "run rejects an unknown --set key" "exit $rc: $(head -n 1 "$TMP/err")"
+fi
+
+# --set horizon=N must not leave an event of the file after the horizon.
+rm -f "$TMP/x.h5" "$TMP/x.h5.partial"
+"$SAMEN" run scenarios/msd-crisis.yaml -o "$TMP/x.h5" --replicates 1 --set horizon=40 >/dev/null 2>"$TMP/err"; rc=$?
+if [ "$rc" -eq 2 ] && [ ! -e "$TMP/x.h5" ] && [ ! -e "$TMP/x.h5.partial" ] &&
+    grep -q "^samen: --set horizon=40: event 'crisis' at week 52 in condition 'crisis_little_structure' is after the horizon$" "$TMP/err"; then
+    ok "run rejects --set horizon before an event"
+else
+    notok "run rejects --set horizon before an event" "exit $rc: $(head -n 1 "$TMP/err")"
+fi
+
+# The JSON Schema shipped for editors is the one the binary writes.
+"$SAMEN" params --json-schema >"$TMP/schema.json"
+cmp -s "$TMP/schema.json" scenarios/schema.json && ok "scenarios/schema.json is current" \
+    || notok "scenarios/schema.json is current" "run: build/samen params --json-schema > scenarios/schema.json"
+
+# Every shipped scenario names the schema on its first line, for the YAML language server.
+for f in scenarios/*.yaml; do
+    if [ "$(head -n 1 "$f")" = '# yaml-language-server: $schema=schema.json' ]; then ok "$f names the schema"
+    else notok "$f names the schema" "first line: $(head -n 1 "$f")"; fi
+done
+
+# scenarios/national.yaml is what its generator writes.
+if "$PYTHON" scripts/make-national-scenario.py >"$TMP/national.yaml" 2>"$TMP/err" &&
+    cmp -s "$TMP/national.yaml" scenarios/national.yaml; then
+    ok "scenarios/national.yaml is what scripts/make-national-scenario.py writes"
+else
+    notok "scenarios/national.yaml is what scripts/make-national-scenario.py writes" "$(head -n 1 "$TMP/err")"
 fi

@@ -3,7 +3,7 @@
 # run that does not stop the rest, and a resume that refuses a changed experiment.
 . tests/integration/lib.sh
 
-args="--replicates 30 --threads 2 --quiet"
+args="--replicates 60 --threads 1 --quiet"
 $SAMEN run -o "$TMP/ref.h5" $args 2>/dev/null || notok "reference run" "exit $?"
 
 kills=0; bad=0

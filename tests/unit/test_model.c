@@ -17,6 +17,7 @@ static scenario make_scenario(int horizon) {
     strcpy(sc.orgs[0].name, "A");
     sc.orgs[0].employees = sc.orgs[0].power = 550;
     sc.orgs[0].failure_tolerance = -1;
+    sc.orgs[0].province = sc.orgs[1].province = -1;
     strcpy(sc.orgs[1].name, "B");
     sc.orgs[1].employees = sc.orgs[1].power = 800;
     sc.orgs[1].failure_tolerance = -1;

@@ -517,6 +517,468 @@ static void test_print_roundtrip(void) {
     }
 }
 
+static const params *cond_p(const scenario *sc, const char *name) {
+    for (int i = 0; i < sc->n_conditions; i++)
+        if (strcmp(sc->conditions[i].name, name) == 0) return &sc->conditions[i].p;
+    CHECK_MSG(0, "no condition '%s'", name);
+    return &sc->conditions[0].p;
+}
+
+/* The print without its comment lines. */
+static char *strip_comments(const char *text) {
+    char *out = malloc(strlen(text) + 1), *o = out;
+    for (const char *line = text; *line;) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+        const char *t = line;
+        while (*t == ' ') t++;
+        if (*t != '#') {
+            memcpy(o, line, len);
+            o += len;
+        }
+        line += len;
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Each intervention sets its parameter group: switch, timing, defaults and fields. */
+static void test_events_kinds(void) {
+    const char *text =
+        "horizon: 260\n"
+        "conditions:\n"
+        "  none: {}\n"
+        "  champion_all: { events: [ { champion: {} } ] }\n"
+        "  champion_at: { events: [ { at: 26, champion: { hours: 6, designated_motivation: 0.8 } } ] }\n"
+        "  champion_window: { events: [ { from: 13, until: 104, champion: {} } ] }\n"
+        "  celebrate: { events: [ { until: 52, celebrate: { celebration: 2 } } ] }\n"
+        "  quick_wins: { events: [ { quick_wins: {} } ] }\n"
+        "  quick_wins_at0: { events: [ { at: 0, quick_wins: { milestones: 6 } } ] }\n"
+        "  review: { events: [ { review: {} } ] }\n"
+        "  review_window: { events: [ { from: 13, until: 208, review: { interval: 26, rescope: 0.5 } } ] }\n"
+        "  cons_wins: { events: [ { on: { wins: 3 }, consolidate: { structure: 0.6 } } ] }\n"
+        "  cons_explore: { events: [ { on: exploration, consolidate: {} } ] }\n"
+        "  cons_launch: { events: [ { on: launch, consolidate: {} } ] }\n"
+        "  job_bank: { events: [ { at: 52, job_bank: { scope: all_partners, hours: 6 } } ] }\n"
+        "  leadership: { events: [ { cross_domain_leadership: {} } ] }\n"
+        "  leadership_half: { events: [ { cross_domain_leadership: { cross_domain: 0.5, novelty: 0.4 } } ] }\n"
+        "  culture: { events: [ { failure_culture: {} } ] }\n"
+        "  culture_drift: { events: [ { failure_culture: { failure_tolerance: 0.6, drift: 0.001 } } ] }\n"
+        "  crisis: { events: [ { at: 52, crisis: { urgency: 2, collaboration: false } } ] }\n"
+        "  handover: { events: [ { on: { wins: 2 }, handover: { replace_share: 0.3, retain_champion: true } } ] }\n"
+        "  mandate: { events: [ { at: 0, mandate: { deadline_weeks: 52, prescribe_structure: false } } ] }\n"
+        "  nudge: { events: [ { nudge: {} } ] }\n"
+        "  nudge_8: { events: [ { nudge: { invitees: 8, threshold_drop: 0.2 } } ] }\n"
+        "  revival: { events: [ { on: stall, revival: {} } ] }\n"
+        "  revival_fast:\n"
+        "    events:\n"
+        "      - on: stall\n"
+        "        revival: { rate: 0.1 }\n";
+    scenario sc;
+    int rc = scenario_load_text("ev.yaml", text, &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc) return;
+    params d;
+    params_defaults(&d);
+    CHECK(memcmp(cond_p(&sc, "none"), &d, sizeof d) == 0);
+    CHECK(sc.conditions[0].n_events == 0 && sc.conditions[0].events == NULL);
+
+    const params *p = cond_p(&sc, "champion_all");
+    CHECK(p->ch_designated == 1 && p->ch_from == 0 && p->ch_until == 0 && p->ch_designated_m == d.ch_designated_m);
+    p = cond_p(&sc, "champion_at");
+    CHECK(p->ch_designated == 1 && p->ch_from == 26 && p->ch_until == 0 && p->h_ch == 6 && p->ch_designated_m == 0.8);
+    p = cond_p(&sc, "champion_window");
+    CHECK(p->ch_designated == 1 && p->ch_from == 13 && p->ch_until == 104);
+    p = cond_p(&sc, "celebrate");
+    CHECK(p->celebrate == 1 && p->cel_from == 0 && p->cel_until == 52 && p->c_cel == 2);
+    p = cond_p(&sc, "quick_wins");
+    CHECK(p->K == 8 && p->qw == 0.5);
+    p = cond_p(&sc, "quick_wins_at0");
+    CHECK(p->K == 6 && p->qw == 0.5);
+    p = cond_p(&sc, "review");
+    CHECK(p->Q_rev == 13 && p->rev_from == 0 && p->rev_until == 0 && p->rs == d.rs);
+    p = cond_p(&sc, "review_window");
+    CHECK(p->Q_rev == 26 && p->rev_from == 13 && p->rev_until == 208 && p->rs == 0.5);
+    const param_info *timing = params_find("consolidation.timing");
+    p = cond_p(&sc, "cons_wins");
+    CHECK(p->cons_timing == params_choice_index(timing, "after_wins") && p->k_cons == 3 && p->S_cons == 0.6);
+    p = cond_p(&sc, "cons_explore");
+    CHECK(p->cons_timing == params_choice_index(timing, "after_exploration") && p->k_cons == d.k_cons);
+    p = cond_p(&sc, "cons_launch");
+    CHECK(p->cons_timing == params_choice_index(timing, "from_start"));
+    p = cond_p(&sc, "job_bank");
+    CHECK(p->jb_on == 1 && p->jb_from == 52 && p->jb_until == 0 && p->jb_scope == 1 && p->jb_hours == 6);
+    p = cond_p(&sc, "leadership");
+    CHECK(p->p_xmgr == 1 && p->nu_x == d.nu_x);
+    p = cond_p(&sc, "leadership_half");
+    CHECK(p->p_xmgr == 0.5 && p->nu_x == 0.4);
+    p = cond_p(&sc, "culture");
+    CHECK(p->psi_all == 0.8 && p->rho_psi == 0);
+    p = cond_p(&sc, "culture_drift");
+    CHECK(p->psi_all == 0.6 && p->rho_psi == 0.001);
+    p = cond_p(&sc, "crisis");
+    CHECK(p->t_crisis == 52 && p->U_c == 2 && p->crisis_proj == 0 && p->tau_U == d.tau_U);
+    p = cond_p(&sc, "handover");
+    CHECK(p->k_h == 2 && p->chi_h == 0.3 && p->retain_ch == 1);
+    p = cond_p(&sc, "mandate");
+    CHECK(p->t_mand == 0 && p->tau_dl == 52 && p->prescribe == 0 && p->S_mand == d.S_mand);
+    p = cond_p(&sc, "nudge");
+    CHECK(p->nudge_n == 5 && p->nudge_dtheta == d.nudge_dtheta);
+    p = cond_p(&sc, "nudge_8");
+    CHECK(p->nudge_n == 8 && p->nudge_dtheta == 0.2);
+    p = cond_p(&sc, "revival");
+    CHECK(p->p_rv == 0.02);
+    p = cond_p(&sc, "revival_fast");
+    CHECK(p->p_rv == 0.1);
+
+    /* An event touches only its own group: every other parameter keeps its default. */
+    params q = *cond_p(&sc, "crisis");
+    q.t_crisis = d.t_crisis, q.U_c = d.U_c, q.crisis_proj = d.crisis_proj;
+    CHECK(memcmp(&q, &d, sizeof d) == 0);
+
+    /* The record of each event: kind, first week, position, text. */
+    const condition *cd = NULL;
+    for (int i = 0; i < sc.n_conditions; i++)
+        if (strcmp(sc.conditions[i].name, "champion_at") == 0) cd = &sc.conditions[i];
+    CHECK(cd && cd->n_events == 1);
+    if (cd && cd->n_events == 1) {
+        CHECK_STR(cd->events[0].kind, "champion");
+        CHECK(cd->events[0].first_week == 26 && cd->events[0].line == 5 && cd->events[0].col == 38);
+        CHECK_STR(cd->events[0].text, "{ at: 26, champion: { hours: 6, designated_motivation: 0.8 } }");
+    }
+    for (int i = 0; i < sc.n_conditions; i++) {
+        const condition *c2 = &sc.conditions[i];
+        if (strcmp(c2->name, "revival") == 0) {
+            CHECK(c2->n_events == 1 && c2->events[0].first_week == -1);
+            CHECK_STR(c2->events[0].text, "{ on: stall, revival: {} }");
+        }
+        if (strcmp(c2->name, "handover") == 0)
+            CHECK_STR(c2->events[0].text,
+                      "{ on: { wins: 2 }, handover: { replace_share: 0.3, retain_champion: true } }");
+        if (strcmp(c2->name, "champion_window") == 0) CHECK(c2->events[0].first_week == 13);
+        if (strcmp(c2->name, "nudge") == 0) CHECK(c2->events[0].first_week == 0);
+    }
+
+    /* The print carries the events as parameters (and as comments) and loads back the same. */
+    char *p1 = print_to_string(&sc);
+    CHECK(strstr(p1, "  # event: { at: 52, crisis: { urgency: 2, collaboration: false } }\n  crisis:\n") != NULL);
+    scenario b;
+    rc = scenario_load_text("ev-printed.yaml", p1, &b, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s\n%s", err, p1);
+    if (rc == 0) {
+        CHECK(b.n_conditions == sc.n_conditions);
+        for (int i = 0; i < sc.n_conditions && i < b.n_conditions; i++) {
+            CHECK(memcmp(&sc.conditions[i].p, &b.conditions[i].p, sizeof(params)) == 0);
+            CHECK(b.conditions[i].n_events == 0);
+        }
+        char *p2 = print_to_string(&b), *s1 = strip_comments(p1);
+        CHECK_STR(s1, p2);
+        free(s1);
+        free(p2);
+        scenario_free(&b);
+    }
+    free(p1);
+    scenario_free(&sc);
+}
+
+/* defaults -> parameters -> top-level events -> condition keys -> condition events -> --set */
+static void test_events_order(void) {
+    const char *text = "parameters:\n"
+                       "  mandate.deadline_weeks: 26\n"
+                       "  mandate.budget_hours: 4\n"
+                       "  review.interval: 4\n"
+                       "events:\n"
+                       "  - { at: 0, mandate: { deadline_weeks: 104 } }\n"
+                       "  - { from: 13, review: {} }\n"
+                       "conditions:\n"
+                       "  top_only: {}\n"
+                       "  key_after_top:\n"
+                       "    mandate.deadline_weeks: 52\n"
+                       "    review: { interval: 26 }\n"
+                       "  event_after_key:\n"
+                       "    events: [ { on: { wins: 2 }, consolidate: { structure: 0.7 } } ]\n"
+                       "    consolidation.structure: 0.2\n"
+                       "    consolidation.timing: from_start\n";
+    scenario sc;
+    int rc = scenario_load_text("order.yaml", text, &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc) return;
+    const params *a = cond_p(&sc, "top_only"), *b = cond_p(&sc, "key_after_top"), *c = cond_p(&sc, "event_after_key");
+    /* a top-level event wins over `parameters:`, and applies to every condition */
+    CHECK(a->t_mand == 0 && a->tau_dl == 104 && a->R_mand == 4);
+    CHECK(a->Q_rev == 13 && a->rev_from == 13); /* the event's default interval wins over the parameters */
+    CHECK(c->t_mand == 0 && c->tau_dl == 104 && c->Q_rev == 13);
+    /* a condition's own keys win over the top-level events */
+    CHECK(b->t_mand == 0 && b->tau_dl == 52 && b->Q_rev == 26 && b->rev_from == 13);
+    /* a condition's events win over its own keys, whatever the order in the file */
+    const param_info *timing = params_find("consolidation.timing");
+    CHECK(c->cons_timing == params_choice_index(timing, "after_wins") && c->S_cons == 0.7 && c->k_cons == 2);
+    /* the records: the top-level events first, then the condition's own */
+    CHECK(sc.conditions[0].n_events == 2 && sc.conditions[2].n_events == 3);
+    if (sc.conditions[2].n_events == 3) {
+        CHECK_STR(sc.conditions[2].events[0].kind, "mandate");
+        CHECK_STR(sc.conditions[2].events[1].kind, "review");
+        CHECK_STR(sc.conditions[2].events[2].kind, "consolidate");
+        CHECK(sc.conditions[2].events[1].first_week == 13 && sc.conditions[2].events[1].line == 7);
+    }
+
+    /* --set reaches event fields: they are parameters */
+    CHECK(scenario_apply_set(&sc, "mandate.deadline_weeks=78", err, sizeof err) == 0);
+    CHECK(scenario_apply_set(&sc, "review.interval=52", err, sizeof err) == 0);
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == 0);
+    for (int i = 0; i < sc.n_conditions; i++)
+        CHECK(sc.conditions[i].p.tau_dl == 78 && sc.conditions[i].p.Q_rev == 52 && sc.conditions[i].p.t_mand == 0);
+    CHECK(scenario_apply_set(&sc, "mandate.deadline_weeks=0", err, sizeof err) == -1);
+    CHECK_STR(err, "--set mandate.deadline_weeks=0: 'mandate.deadline_weeks': expected a whole number in [1, 5200], "
+                   "got 0");
+
+    /* --set horizon must leave every event inside the horizon */
+    CHECK(scenario_apply_set(&sc, "horizon=14", err, sizeof err) == 0);
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == 0);
+    CHECK(scenario_apply_set(&sc, "horizon=13", err, sizeof err) == 0);
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == -1);
+    CHECK_STR(err, "--set horizon=13: event 'review' at week 13 in condition 'top_only' is after the horizon");
+    /* the week counts where a --set moved it */
+    CHECK(scenario_apply_set(&sc, "review.from=12", err, sizeof err) == 0);
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == 0);
+    CHECK(scenario_apply_set(&sc, "horizon=260", err, sizeof err) == 0);
+    CHECK(scenario_apply_set(&sc, "mandate.week=300", err, sizeof err) == 0);
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == -1);
+    CHECK_STR(err, "--set horizon=260: event 'mandate' at week 300 in condition 'top_only' is after the horizon");
+    CHECK(scenario_apply_set(&sc, "mandate.week=-1", err, sizeof err) == 0); /* switched off */
+    CHECK(scenario_check_sets(&sc, err, sizeof err) == 0);
+    scenario_free(&sc);
+
+    /* events: with nothing is no events; a condition with only events */
+    rc = scenario_load_text("t.yaml", "events:\nconditions:\n  a: { events: }\n  b: { events: [] }\n", &sc, err,
+                            sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        CHECK(sc.conditions[0].n_events == 0 && sc.conditions[1].n_events == 0);
+        scenario_free(&sc);
+    }
+}
+
+/* A child's top-level events replace its parent's; inherited conditions keep their events and
+ * are checked against the child's horizon. */
+static void test_events_extends(void) {
+    char dir[] = "/tmp/samen-test-events-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK_MSG(0, "mkdtemp failed");
+        return;
+    }
+    char parent[600], child[600], child2[600], msg[1400];
+    snprintf(parent, sizeof parent, "%s/parent.yaml", dir);
+    snprintf(child, sizeof child, "%s/child.yaml", dir);
+    snprintf(child2, sizeof child2, "%s/child2.yaml", dir);
+    write_file(parent, "horizon: 260\n"
+                       "events: [ { at: 100, crisis: {} } ]\n"
+                       "conditions:\n"
+                       "  late: { events: [ { at: 200, mandate: {} } ] }\n"
+                       "  early: { events: [ { at: 10, mandate: {} } ] }\n");
+    write_file(child, "extends: parent.yaml\nevents: [ { celebrate: {} } ]\n");
+    write_file(child2, "extends: parent.yaml\nhorizon: 150\nevents: []\n");
+    scenario sc;
+    int rc = scenario_load(child, &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        const params *late = cond_p(&sc, "late"), *early = cond_p(&sc, "early");
+        CHECK(late->t_crisis == -1 && late->celebrate == 1 && late->t_mand == 200);
+        CHECK(early->t_crisis == -1 && early->celebrate == 1 && early->t_mand == 10);
+        CHECK(sc.conditions[0].n_events == 2);
+        scenario_free(&sc);
+    }
+    /* the inherited event at 200 now lies after the child's horizon: reported in the parent */
+    CHECK(scenario_load(child2, &sc, err, sizeof err) == -1);
+    snprintf(msg, sizeof msg, "%s:4:27: event after the horizon (150): 'at' is week 200 (weeks run from 0 to 149)",
+             parent);
+    CHECK_STR(err, msg);
+    /* the same kind in the top-level events of another file: the message names that file */
+    write_file(child2, "extends: parent.yaml\nconditions:\n  again: { events: [ { at: 5, crisis: {} } ] }\n");
+    rc = scenario_load(child2, &sc, err, sizeof err);
+    CHECK_MSG(rc == -1, "accepted");
+    snprintf(msg, sizeof msg, "%s:3:31: 'crisis' already given at %s:2:22 (one per condition)", child2, parent);
+    CHECK_STR(err, msg);
+    unlink(parent);
+    unlink(child);
+    unlink(child2);
+    rmdir(dir);
+}
+
+static void test_events_errors(void) {
+    bad_text("conditions: { a: { events: [ { at: 0, mandate: { deadline_weeks: 0 } } ] } }\n",
+             "t.yaml:1:66: 'mandate.deadline_weeks': expected a whole number in [1, 5200], got 0");
+    bad_text("conditions: { a: { events: [ { at: 0, mandat: {} } ] } }\n",
+             "t.yaml:1:39: unknown intervention 'mandat' (did you mean 'mandate'?)");
+    bad_text("conditions: { a: { events: [ { crisis: { week: 3 } } ] } }\n",
+             "t.yaml:1:42: 'crisis.week' is the event's timing: write 'at: WEEK' beside 'crisis', not inside it");
+    bad_text("conditions: { a: { events: [ { consolidate: { after_wins: 3 } } ] } }\n",
+             "t.yaml:1:47: 'consolidation.after_wins' is the event's timing: write 'on: {wins: N}', 'on: exploration' "
+             "or 'on: launch' beside 'consolidate', not inside it");
+    bad_text("conditions: { a: { events: [ { review: { from: 3 } } ] } }\n",
+             "t.yaml:1:42: 'from' belongs beside 'review' in the event, not inside it");
+    bad_text("conditions: { a: { events: [ { review: { until: 3 } } ] } }\n",
+             "t.yaml:1:42: 'until' belongs beside 'review' in the event, not inside it");
+    bad_text("conditions: { a: { events: [ { job_bank: { on: 1 } } ] } }\n",
+             "t.yaml:1:44: 'on' belongs beside 'job_bank' in the event, not inside it");
+    bad_text("conditions: { a: { events: [ { handover: { after_wins: 2 } } ] } }\n",
+             "t.yaml:1:44: 'handover.after_wins' is the event's timing: write 'on: {wins: N}' beside 'handover', not "
+             "inside it");
+    bad_text("conditions: { a: { events: [ { celebrate: { celebrate: true } } ] } }\n",
+             "t.yaml:1:45: 'momentum.celebrate' is what the 'celebrate' event switches on; it is not one of its fields "
+             "(celebration)");
+    bad_text("conditions: { a: { events: [ { celebrate: { celebrate_from: 3 } } ] } }\n",
+             "t.yaml:1:45: 'momentum.celebrate_from' is the event's timing: write 'from: WEEK' (or 'at: WEEK') beside "
+             "'celebrate', not inside it");
+    bad_text("conditions: { a: { events: [ { revival: { rat: 0.1 }, on: stall } ] } }\n",
+             "t.yaml:1:43: unknown field 'rat' of 'revival' (did you mean 'rate'?)");
+    bad_text("conditions: { a: { events: [ { revival: { rate: 2 }, on: stall } ] } }\n",
+             "t.yaml:1:49: 'revival.rate': expected a number in [0, 1], got 2");
+    bad_text("conditions: { a: { events: [ { revival: {} } ] } }\n", "t.yaml:1:32: 'revival' needs 'on: stall'");
+    bad_text("conditions: { a: { events: [ { on: { wins: 2 }, revival: {} } ] } }\n",
+             "t.yaml:1:36: 'revival' takes 'on: stall'");
+    bad_text("conditions: { a: { events: [ { consolidate: {} } ] } }\n",
+             "t.yaml:1:32: 'consolidate' needs 'on: {wins: N}', 'on: exploration' or 'on: launch'");
+    bad_text("conditions: { a: { events: [ { on: stall, consolidate: {} } ] } }\n",
+             "t.yaml:1:36: 'consolidate' takes 'on: {wins: N}', 'on: exploration' or 'on: launch'");
+    bad_text("conditions: { a: { events: [ { on: { win: 2 }, consolidate: {} } ] } }\n",
+             "t.yaml:1:38: unknown key 'win' in 'on' (did you mean 'wins'?)");
+    bad_text("conditions: { a: { events: [ { on: { wins: 1.5 }, handover: {} } ] } }\n",
+             "t.yaml:1:44: 'wins': expected a whole number in [1, 64], got 1.5");
+    bad_text("conditions: { a: { events: [ { on: {}, handover: {} } ] } }\n",
+             "t.yaml:1:36: 'on': expected { wins: N }, got an empty mapping");
+    bad_text("conditions: { a: { events: [ { at: 3, until: 9, champion: {} } ] } }\n",
+             "t.yaml:1:46: 'until' goes with 'from', not with 'at'");
+    bad_text("conditions: { a: { events: [ { until: 0, champion: {} } ] } }\n",
+             "t.yaml:1:39: 'until' (0) must come after 'from' (0)");
+    bad_text("conditions: { a: { events: [ { at: 2.5, crisis: {} } ] } }\n",
+             "t.yaml:1:36: 'at': expected a whole number of weeks >= 0, got 2.5");
+    bad_text("conditions: { a: { events: [ { at: \"3\", crisis: {} } ] } }\n",
+             "t.yaml:1:36: 'at': expected a whole number of weeks >= 0, got string \"3\"");
+    bad_text("conditions: { a: { events: [ { week: 3, crisis: {} } ] } }\n",
+             "t.yaml:1:32: unknown timing key 'week' (timing keys: at, from, until, on)");
+    bad_text("conditions: { a: { events: [ { at: 3, crisis: [] } ] } }\n",
+             "t.yaml:1:47: 'crisis': expected a mapping of its fields such as { urgency: ... } (or {}), got a "
+             "sequence");
+    bad_text("conditions: { a: { events: [ { at: 3, crisis: {}, at: 4 } ] } }\n",
+             "t.yaml:1:51: duplicate key 'at' (first at 1:32)");
+    bad_text("conditions: { a: { events: [ { at: 0, mandate: {} }, { at: 9, mandate: {} } ] } }\n",
+             "t.yaml:1:63: 'mandate' already given at 1:39 (one per condition)");
+    bad_text("events: [ { review: {} } ]\nconditions: { a: { events: [ { from: 3, review: {} } ] } }\n",
+             "t.yaml:2:41: 'review' already given at 1:13 (one per condition)");
+    bad_text("events: [ { nudge: {} }, { nudge: {} } ]\n",
+             "t.yaml:1:28: 'nudge' already given at 1:13 (one per condition)");
+    bad_text("horizon: 52\nevents: [ { at: 52, crisis: {} } ]\n",
+             "t.yaml:2:17: event after the horizon (52): 'at' is week 52 (weeks run from 0 to 51)");
+    bad_text("horizon: 52\nevents: [ { from: 51, until: 53, review: {} } ]\n",
+             "t.yaml:2:30: event after the horizon (52): 'until' is week 53 (at most 52)");
+    bad_text("conditions: { a: { events: [ { at: 3, crisis: {}, quick_wins: {} } ] } }\n",
+             "t.yaml:1:51: one intervention per event: 'crisis' and 'quick_wins' (write each as its own event)");
+    bad_text("conditions: { a: { events: [ { at: 3 } ] } }\n",
+             "t.yaml:1:30: event without an intervention: expected one of champion, celebrate, quick_wins, review, "
+             "consolidate, job_bank, cross_domain_leadership, failure_culture, crisis, handover, mandate, nudge, "
+             "revival");
+    /* The horizon that counts is the file's, wherever it is written. */
+    scenario sc;
+    int rc = scenario_load_text("t.yaml", "events: [ { at: 51, crisis: {} }, { until: 52, celebrate: {} } ]\n"
+                                          "horizon: 52\n",
+                                &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) scenario_free(&sc);
+}
+
+/* Organisations: kind and province. */
+static void test_org_kinds(void) {
+    const char *text = "world:\n"
+                       "  organisations:\n"
+                       "    - { name: Zeist, employees: 550, province: Provincie Utrecht, region: 1 }\n"
+                       "    - { name: Provincie Utrecht, employees: 400, kind: province, region: 1 }\n"
+                       "    - { name: Oss, employees: 800, province: \"Noord-Brabant\" }\n"
+                       "    - { name: Noord-Brabant, employees: 400, kind: province }\n"
+                       "    - { name: MSD, employees: 1000, kind: other }\n";
+    scenario sc;
+    int rc = scenario_load_text("orgs.yaml", text, &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc) return;
+    CHECK(sc.n_orgs == 5);
+    CHECK(sc.orgs[0].kind == ORG_MUNICIPALITY && sc.orgs[0].province == 1);
+    CHECK(sc.orgs[1].kind == ORG_PROVINCE && sc.orgs[1].province == -1);
+    CHECK(sc.orgs[2].kind == ORG_MUNICIPALITY && sc.orgs[2].province == 3);
+    CHECK(sc.orgs[3].kind == ORG_PROVINCE && sc.orgs[4].kind == ORG_OTHER && sc.orgs[4].province == -1);
+    char *p1 = print_to_string(&sc);
+    CHECK(strstr(p1, "    - { name: Zeist, employees: 550, region: 1, province: \"Provincie Utrecht\" }\n") != NULL);
+    CHECK(strstr(p1, "    - { name: MSD, employees: 1000, kind: other }\n") != NULL);
+    scenario b;
+    rc = scenario_load_text("orgs2.yaml", p1, &b, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        CHECK(memcmp(sc.orgs, b.orgs, (size_t)sc.n_orgs * sizeof *sc.orgs) == 0);
+        scenario_free(&b);
+    }
+    free(p1);
+    scenario_free(&sc);
+
+    /* The default world and files without kinds: municipalities in no province. */
+    rc = scenario_load_default(&sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        CHECK(sc.orgs[0].kind == ORG_MUNICIPALITY && sc.orgs[0].province == -1 && sc.orgs[1].province == -1);
+        scenario_free(&sc);
+    }
+    rc = scenario_load_text("t.yaml", "horizon: 5\n", &sc, err, sizeof err);
+    CHECK_MSG(rc == 0, "%s", err);
+    if (rc == 0) {
+        CHECK(sc.orgs[0].kind == ORG_MUNICIPALITY && sc.orgs[0].province == -1 && sc.orgs[1].province == -1);
+        scenario_free(&sc);
+    }
+    bad_text("world: { organisations: [ { name: A, employees: 1, kind: 3 }, { name: B, employees: 1 } ] }\n",
+             "t.yaml:1:58: organisation 1: 'kind': expected one of municipality, province, other, got 3");
+    bad_text("world: { organisations: [ { name: A, employees: 1, province: B }, { name: C, employees: 1 } ] }\n",
+             "t.yaml:1:62: organisation 1: 'province': no organisation named 'B'");
+    bad_text("world: { organisations: [ { name: A, employees: 1, province: [] }, { name: C, employees: 1 } ] }\n",
+             "t.yaml:1:62: 'province': expected a string, got a sequence");
+}
+
+/* The JSON Schema names every parameter, every intervention and the world's keys. */
+static void test_json_schema(void) {
+    char *js = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&js, &n);
+    scenario_write_json_schema(f);
+    fclose(f);
+    CHECK(starts_with(js, "{\n  \"$schema\": \"http://json-schema.org/draft-07/schema#\""));
+    CHECK(n > 1 && js[n - 1] == '\n' && js[n - 2] == '}');
+    for (int i = 0; i < PARAMS_COUNT; i++) {
+        char q[160];
+        snprintf(q, sizeof q, "\"%s\": {\"description\"", params_table[i].key);
+        CHECK_MSG(strstr(js, q) != NULL, "%s missing from the schema", params_table[i].key);
+    }
+    const char *kinds[] = {"champion", "celebrate", "quick_wins", "review", "consolidate", "job_bank",
+                           "cross_domain_leadership", "failure_culture", "crisis", "handover", "mandate", "nudge",
+                           "revival"};
+    for (int i = 0; i < 13; i++) {
+        char q[96];
+        snprintf(q, sizeof q, "\"event.%s\": {", kinds[i]);
+        CHECK_MSG(strstr(js, q) != NULL, "%s missing from the schema", kinds[i]);
+    }
+    CHECK(strstr(js, "\"province\": {") != NULL);
+    CHECK(strstr(js, "\"kind\": {\"enum\": [\"municipality\", \"province\", \"other\"]") != NULL);
+    /* balanced braces and brackets outside strings */
+    int depth = 0, bad = 0, in_str = 0;
+    for (const char *s = js; *s; s++) {
+        if (in_str) {
+            if (*s == '\\') s++;
+            else if (*s == '"') in_str = 0;
+            continue;
+        }
+        if (*s == '"') in_str = 1;
+        else if (*s == '{' || *s == '[') depth++;
+        else if (*s == '}' || *s == ']') bad |= --depth < 0;
+    }
+    CHECK(depth == 0 && !bad && !in_str);
+    free(js);
+}
+
 int main(void) {
     test_default();
     test_defaults_resolution();
@@ -527,5 +989,11 @@ int main(void) {
     test_limits();
     test_set();
     test_print_roundtrip();
+    test_events_kinds();
+    test_events_order();
+    test_events_extends();
+    test_events_errors();
+    test_org_kinds();
+    test_json_schema();
     return TEST_REPORT("scenario");
 }
