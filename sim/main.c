@@ -130,8 +130,7 @@ static int cmd_run(int argc, char **argv) {
     run_args ra = {0};
     ra.seed = ra.reps = -1;
     ra.threads = omp_get_num_procs();
-    ra.record_every = 1;
-    ra.projects = 1;
+    ra.record_every = ra.projects = -1; /* from the scenario unless given */
     parse_run_args(argc, argv, &ra);
     int run_argc = argc;
     char **run_argv = argv;
@@ -148,8 +147,7 @@ static int cmd_run(int argc, char **argv) {
         run_args orig = {0};
         orig.seed = orig.reps = -1;
         orig.threads = ra.threads;
-        orig.record_every = 1;
-        orig.projects = 1;
+        orig.record_every = orig.projects = -1;
         parse_run_args(run_argc, run_argv, &orig);
         orig.threads = ra.threads;
         orig.quiet = ra.quiet;
@@ -191,18 +189,33 @@ static int cmd_run(int argc, char **argv) {
     free(ra.only);
     if (ra.seed >= 0) sc.seed = (uint32_t)ra.seed;
     if (ra.reps > 0) sc.replicates = (int)ra.reps;
+    if (scenario_build_design(&sc, err, sizeof err)) { /* for the final seed and parameters */
+        fprintf(stderr, "samen: %s\n", err);
+        scenario_free(&sc);
+        return SAMEN_EXIT_INPUT;
+    }
     char default_out[SCENARIO_NAME_MAX + 16];
     if (!ra.out) {
         snprintf(default_out, sizeof default_out, "%s.h5", ra.path ? sc.name : "samen-default");
         ra.out = default_out;
     }
-    experiment_options opt = {ra.out, (int)ra.threads, ra.quiet, run_argc, run_argv, NULL, (int)ra.record_every,
-                              ra.projects, ra.resume != NULL};
+    experiment_options opt = {ra.out,
+                              (int)ra.threads,
+                              ra.quiet,
+                              run_argc,
+                              run_argv,
+                              &sc.design,
+                              ra.record_every >= 0 ? (int)ra.record_every : sc.record_every,
+                              ra.projects >= 0 ? ra.projects : sc.record_projects,
+                              ra.resume != NULL};
     experiment_summary sum;
     rc = experiment_run(&sc, &opt, &sum);
     if (rc == 0) {
         if (!ra.quiet) experiment_print_comparison(stdout, &sc, &sum);
-        if (!ra.quiet) fprintf(stderr, "samen: wrote %s (%d conditions x %d replicates)\n", ra.out, sc.n_conditions, sc.replicates);
+        if (!ra.quiet) {
+            if (sc.design.method != DESIGN_NONE) fprintf(stderr, "samen: wrote %s (%d points x %d conditions x %d replicates)\n", ra.out, sc.design.n_points, sc.n_conditions, sc.replicates);
+            else fprintf(stderr, "samen: wrote %s (%d conditions x %d replicates)\n", ra.out, sc.n_conditions, sc.replicates);
+        }
     }
     experiment_summary_free(&sum);
     scenario_free(&sc);

@@ -1183,6 +1183,10 @@ typedef struct state {
     int have_conds;
     cond_tmp *conds;
     int n_conds;
+    design design;         /* the last file's sweep: or sample: */
+    const node *design_key;
+    const sfile *design_f;
+    int record_every, record_projects;
 } state;
 
 static void free_conds(cond_tmp *cs, int n) {
@@ -1193,8 +1197,159 @@ static void free_conds(cond_tmp *cs, int n) {
     free(cs);
 }
 
-static const char *const top_keys[] = {"name",       "title", "extends",    "horizon", "seed",       "replicates",
-                                       "world",      "parameters", "events", "conditions", NULL};
+static const char *const top_keys[] = {"name",   "title",  "extends", "horizon", "seed",   "replicates", "world",
+                                       "parameters", "events", "conditions", "sweep", "sample", "record", NULL};
+static const char *const sample_keys[] = {"method", "points", "ranges", NULL};
+static const char *const method_words[] = {"latin_hypercube", "sobol", "saltelli", NULL};
+static const char *const record_keys[] = {"every", "series", "projects", NULL};
+
+/* The parameter a design key names, with did-you-mean. */
+static const param_info *design_param(ctx *c, const sfile *f, const node *k, const char *what, const design *d) {
+    const param_info *pi = params_find(k->str);
+    if (!pi) {
+        const param_info *s = params_suggest(k->str);
+        char mean[128];
+        mean_text(mean, sizeof mean, s ? s->key : NULL);
+        err_node(c, f, k, "%s: unknown parameter '%.80s'%s", what, k->str, mean);
+        return NULL;
+    }
+    for (int i = 0; i < d->n_factors; i++)
+        if (d->factor[i].pi == pi) {
+            err_node(c, f, k, "%s: '%s' given twice", what, pi->key);
+            return NULL;
+        }
+    if (d->n_factors == DESIGN_MAX_FACTORS) {
+        err_node(c, f, k, "%s: more than %d parameters", what, DESIGN_MAX_FACTORS);
+        return NULL;
+    }
+    return pi;
+}
+
+/* sweep: { KEY: [value, ...], ... }: the full factorial of the listed values. */
+static int parse_sweep(ctx *c, const sfile *f, const node *v, design *d) {
+    if (expect_map(c, f, v, "sweep", " of parameter keys to lists of values")) return -1;
+    if (npairs(v) == 0) return err_node(c, f, v, "'sweep': expected at least one parameter");
+    d->method = DESIGN_GRID;
+    double points = 1;
+    for (int i = 0; i < npairs(v); i++) {
+        const node *k = pkey(v, i), *vals = pval(v, i);
+        const param_info *pi = design_param(c, f, k, "sweep", d);
+        if (!pi) return -1;
+        char got[128], msg[512];
+        if (vals->kind != N_SEQ || vals->n == 0)
+            return err_node(c, f, vals, "sweep '%s': expected a list of values such as [0.25, 1], got %s", pi->key,
+                            got_text(vals, got, sizeof got));
+        if (vals->n > 1000) return err_node(c, f, vals, "sweep '%s': more than 1000 values", pi->key);
+        design_factor *df = &d->factor[d->n_factors];
+        df->pi = pi;
+        df->values = xmalloc(sizeof(double) * (size_t)vals->n);
+        df->n_values = 0;
+        d->n_factors++;
+        for (int j = 0; j < vals->n; j++) {
+            double x;
+            if (param_value(pi, vals->kid[j], &x, msg, sizeof msg)) return err_node(c, f, vals->kid[j], "sweep: %s", msg);
+            for (int q = 0; q < df->n_values; q++)
+                if (df->values[q] == x) return err_node(c, f, vals->kid[j], "sweep '%s': value listed twice", pi->key);
+            df->values[df->n_values++] = x;
+        }
+        points *= df->n_values;
+    }
+    if (points > 1e6) return err_node(c, f, v, "'sweep': %.0f points; at most 1000000", points);
+    return 0;
+}
+
+/* sample: { method: latin_hypercube | sobol | saltelli, points: N, ranges: { KEY: [lo, hi] } } */
+static int parse_sample(ctx *c, const sfile *f, const node *v, design *d) {
+    if (expect_map(c, f, v, "sample", " with method, points and ranges")) return -1;
+    const node *method = NULL, *points = NULL, *ranges = NULL;
+    for (int i = 0; i < npairs(v); i++) {
+        const node *k = pkey(v, i);
+        if (strcmp(k->str, "method") == 0) method = pval(v, i);
+        else if (strcmp(k->str, "points") == 0) points = pval(v, i);
+        else if (strcmp(k->str, "ranges") == 0) ranges = pval(v, i);
+        else {
+            char mean[128];
+            mean_text(mean, sizeof mean, suggest_word(k->str, sample_keys));
+            return err_node(c, f, k, "unknown key '%.80s' in sample%s", k->str, mean);
+        }
+    }
+    if (!method) return err_node(c, f, v, "'sample': 'method' is required (latin_hypercube, sobol or saltelli)");
+    if (!points) return err_node(c, f, v, "'sample': 'points' is required");
+    if (!ranges) return err_node(c, f, v, "'sample': 'ranges' is required");
+    char got[128];
+    int m = -1;
+    for (int i = 0; method->kind == N_SCALAR && method_words[i]; i++)
+        if (strcmp(method->str, method_words[i]) == 0) m = i;
+    if (m < 0) {
+        char mean[128];
+        mean_text(mean, sizeof mean, method->kind == N_SCALAR ? suggest_word(method->str, method_words) : NULL);
+        return err_node(c, f, method, "sample 'method': expected latin_hypercube, sobol or saltelli, got %s%s",
+                        got_text(method, got, sizeof got), mean);
+    }
+    d->method = m == 0 ? DESIGN_LHS : m == 1 ? DESIGN_SOBOL : DESIGN_SALTELLI;
+    double n;
+    if (get_number(c, f, points, "sample 'points'",
+                   d->method == DESIGN_SALTELLI ? "a whole number of base rows in [2, 100000]"
+                                                : "a whole number of points in [2, 1000000]",
+                   2, d->method == DESIGN_SALTELLI ? 1e5 : 1e6, 0, 1, &n))
+        return -1;
+    d->n = (int)n;
+    if (expect_map(c, f, ranges, "ranges", " of parameter keys to [min, max]")) return -1;
+    if (npairs(ranges) == 0) return err_node(c, f, ranges, "'ranges': expected at least one parameter");
+    for (int i = 0; i < npairs(ranges); i++) {
+        const node *k = pkey(ranges, i), *r = pval(ranges, i);
+        const param_info *pi = design_param(c, f, k, "ranges", d);
+        if (!pi) return -1;
+        if (pi->type == PARAM_CHOICE)
+            return err_node(c, f, k, "ranges: '%s' is a choice; vary it with sweep", pi->key);
+        double lo, hi;
+        if (r->kind != N_SEQ || r->n != 2)
+            return err_node(c, f, r, "ranges '%s': expected [min, max], got %s", pi->key, got_text(r, got, sizeof got));
+        char msg[512];
+        if (param_value(pi, r->kid[0], &lo, msg, sizeof msg)) return err_node(c, f, r->kid[0], "ranges: %s", msg);
+        if (param_value(pi, r->kid[1], &hi, msg, sizeof msg)) return err_node(c, f, r->kid[1], "ranges: %s", msg);
+        if (!(lo < hi)) return err_node(c, f, r, "ranges '%s': min (%g) must be below max (%g)", pi->key, lo, hi);
+        design_factor *df = &d->factor[d->n_factors++];
+        df->pi = pi;
+        df->lo = lo;
+        df->hi = hi;
+    }
+    if (d->method == DESIGN_SOBOL && d->n_factors > 40)
+        return err_node(c, f, ranges, "a Sobol design takes at most 40 parameters");
+    if (d->method == DESIGN_SALTELLI && d->n_factors > 20)
+        return err_node(c, f, ranges, "a Saltelli design takes at most 20 parameters");
+    double total = d->method == DESIGN_SALTELLI ? (double)d->n * (d->n_factors + 2) : (double)d->n;
+    if (total > 1e6) return err_node(c, f, points, "sample: %.0f points; at most 1000000", total);
+    return 0;
+}
+
+/* record: { every: K, series: true|false, projects: true|false } */
+static int parse_record(ctx *c, const sfile *f, const node *v, state *st) {
+    if (expect_map(c, f, v, "record", " with every, series and projects")) return -1;
+    int series = st->record_every > 0;
+    int every = st->record_every > 0 ? st->record_every : 1;
+    for (int i = 0; i < npairs(v); i++) {
+        const node *k = pkey(v, i), *x = pval(v, i);
+        double d;
+        char got[128];
+        if (strcmp(k->str, "every") == 0) {
+            if (get_number(c, f, x, "record 'every'", "a whole number of weeks in [1, 5200]", 1, 5200, 0, 1, &d))
+                return -1;
+            every = (int)d;
+        } else if (strcmp(k->str, "series") == 0 || strcmp(k->str, "projects") == 0) {
+            if (!scalar_bool(x, &d)) return err_node(c, f, x, "record '%s': expected true or false, got %s", k->str,
+                                                    got_text(x, got, sizeof got));
+            if (k->str[0] == 's') series = d != 0;
+            else st->record_projects = d != 0;
+        } else {
+            char mean[128];
+            mean_text(mean, sizeof mean, suggest_word(k->str, record_keys));
+            return err_node(c, f, k, "unknown key '%.80s' in record%s", k->str, mean);
+        }
+    }
+    st->record_every = series ? every : 0;
+    return 0;
+}
 static const char *const world_keys[] = {"organisations", "generate", NULL};
 static const char *const org_keys[] = {"name",   "employees", "power", "failure_tolerance",
                                        "region", "kind",      "province", NULL};
@@ -1501,6 +1656,18 @@ static int process_file(ctx *c, const sfile *f, int is_main, state *st) {
             st->top_ev = l;
         } else if (strcmp(key, "conditions") == 0) {
             if (parse_conditions(c, f, v, st)) return -1;
+        } else if (strcmp(key, "sweep") == 0 || strcmp(key, "sample") == 0) {
+            /* One design per scenario: a file's design replaces its parent's. */
+            if (st->design_key && st->design_key != k && st->design_f == f)
+                return err_node(c, f, k, "'%s': a scenario has either a sweep or a sample (the other is at %d:%d)",
+                                key, st->design_key->line, st->design_key->col);
+            design_free(&st->design);
+            memset(&st->design, 0, sizeof st->design);
+            st->design_key = k;
+            st->design_f = f;
+            if ((key[1] == 'w' ? parse_sweep : parse_sample)(c, f, v, &st->design)) return -1;
+        } else if (strcmp(key, "record") == 0) {
+            if (parse_record(c, f, v, st)) return -1;
         } else {
             const char *s = suggest_word(key, top_keys);
             if (!s && (params_find(key) || is_group(key)))
@@ -1619,6 +1786,8 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
     if (load_chain(c, files, &nf)) goto out;
 
     st.horizon = DEFAULT_HORIZON;
+    st.record_every = 1;
+    st.record_projects = 1;
     st.seed = DEFAULT_SEED;
     st.replicates = DEFAULT_REPLICATES;
     params_defaults(&st.base);
@@ -1699,6 +1868,17 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
     st.orgs = NULL;
     sc->gen = st.gen;
     sc->path = given_path ? xstrdup(given_path) : NULL;
+    sc->design = st.design;
+    memset(&st.design, 0, sizeof st.design);
+    sc->record_every = st.record_every;
+    sc->record_projects = st.record_projects;
+    {
+        char why[512];
+        if (scenario_build_design(sc, why, sizeof why)) {
+            err_node(c, st.design_f, st.design_key, "%s", why);
+            goto out;
+        }
+    }
 
     size_t total = 0;
     for (int i = 0; i < nf; i++) total += files[i].len + (i ? strlen(files[i].path) + 32 : 0);
@@ -1716,6 +1896,7 @@ out:
     free(st.orgs);
     if (st.conds) free_conds(st.conds, st.n_conds);
     evlist_free(&st.top_ev);
+    design_free(&st.design);
     for (int i = 0; i < nf; i++) sfile_free(&files[i]);
     return rc;
 }
@@ -1789,6 +1970,12 @@ int scenario_apply_set(scenario *sc, const char *assignment, char *err, size_t n
     }
 
     const param_info *pi = params_find(key);
+    for (int f = 0; pi && f < sc->design.n_factors; f++)
+        if (sc->design.factor[f].pi == pi) {
+            if (err && n) snprintf(err, n, "--set %s: '%s' is varied by the scenario's %s", assignment, key,
+                                   sc->design.method == DESIGN_GRID ? "sweep" : "sample");
+            return -1;
+        }
     if (!pi) {
         const param_info *s = params_suggest(key);
         char mean[KEY_MAX + 32];
@@ -1914,6 +2101,34 @@ void scenario_print(FILE *f, const scenario *sc) {
         print_num(f, sc->gen.sigma_ln);
         fprintf(f, ", regions: %d }\n", sc->gen.regions);
     }
+    const design *d = &sc->design;
+    if (d->method == DESIGN_GRID) {
+        fputs("sweep:\n", f);
+        for (int k = 0; k < d->n_factors; k++) {
+            fprintf(f, "  %s: [", d->factor[k].pi->key);
+            for (int j = 0; j < d->factor[k].n_values; j++) {
+                char v[64];
+                params_format(d->factor[k].pi, d->factor[k].values[j], v, sizeof v);
+                fprintf(f, "%s%s", j ? ", " : "", v);
+            }
+            fputs("]\n", f);
+        }
+    } else if (d->method != DESIGN_NONE) {
+        fprintf(f, "sample:\n  method: %s\n  points: %d  # %d design points\n  ranges:\n", design_method_names[d->method],
+                d->n, d->n_points);
+        for (int k = 0; k < d->n_factors; k++) {
+            char lo[64], hi[64];
+            params_format(d->factor[k].pi, d->factor[k].lo, lo, sizeof lo);
+            params_format(d->factor[k].pi, d->factor[k].hi, hi, sizeof hi);
+            fprintf(f, "    %s: [%s, %s]\n", d->factor[k].pi->key, lo, hi);
+        }
+    }
+    if (sc->record_every != 1 || !sc->record_projects) {
+        fputs("record: {", f);
+        if (sc->record_every > 0) fprintf(f, " every: %d,", sc->record_every);
+        fprintf(f, " series: %s, projects: %s }\n", sc->record_every > 0 ? "true" : "false",
+                sc->record_projects ? "true" : "false");
+    }
     fputs("conditions:\n", f);
     for (int i = 0; i < sc->n_conditions; i++) {
         const condition *cd = &sc->conditions[i];
@@ -1943,6 +2158,7 @@ void scenario_free(scenario *sc) {
     free(sc->orgs);
     for (int i = 0; sc->conditions && i < sc->n_conditions; i++) free(sc->conditions[i].events);
     free(sc->conditions);
+    design_free(&sc->design);
     memset(sc, 0, sizeof *sc);
 }
 
@@ -2189,6 +2405,21 @@ void scenario_write_json_schema(FILE *f) {
                              "[{\"type\": \"null\"}, {\"$ref\": \"#/definitions/parameters\"}]}");
     jw_raw(&w, "events", "{\"description\": \"interventions for every condition, applied before each condition's "
                          "own keys\", \"$ref\": \"#/definitions/events\"}");
+    jw_raw(&w, "sweep",
+           "{\"description\": \"full factorial design: parameter key -> list of values\", \"type\": \"object\", "
+           "\"minProperties\": 1, \"additionalProperties\": {\"type\": \"array\", \"minItems\": 1}}");
+    jw_raw(&w, "sample",
+           "{\"description\": \"sampled design over parameter ranges\", \"type\": \"object\", "
+           "\"additionalProperties\": false, \"required\": [\"method\", \"points\", \"ranges\"], \"properties\": {"
+           "\"method\": {\"enum\": [\"latin_hypercube\", \"sobol\", \"saltelli\"]}, "
+           "\"points\": {\"description\": \"points (saltelli: base rows n; n (k + 2) points)\", \"type\": \"integer\", "
+           "\"minimum\": 2}, "
+           "\"ranges\": {\"type\": \"object\", \"minProperties\": 1, \"additionalProperties\": {\"type\": \"array\", "
+           "\"minItems\": 2, \"maxItems\": 2, \"items\": {\"type\": \"number\"}}}}}");
+    jw_raw(&w, "record",
+           "{\"description\": \"what the output keeps\", \"type\": \"object\", \"additionalProperties\": false, "
+           "\"properties\": {\"every\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 5200}, "
+           "\"series\": {\"type\": \"boolean\"}, \"projects\": {\"type\": \"boolean\"}}}");
     jw_key(&w, "conditions");
     jw_open(&w);
     jw_text(&w, "description", "named variants to compare; each holds parameter overrides and events");
@@ -2315,4 +2546,30 @@ void scenario_write_json_schema(FILE *f) {
     jw_close(&w);
     jw_close(&w);
     fputc('\n', f);
+}
+
+int scenario_build_design(scenario *sc, char *err, size_t n) {
+    design *d = &sc->design;
+    if (d->method == DESIGN_NONE) {
+        d->n_points = 1;
+        return 0;
+    }
+    if (design_build(d, sc->seed, err, n)) return -1;
+    for (int p = 0; p < d->n_points; p++)
+        for (int c = 0; c < sc->n_conditions; c++) {
+            params q = sc->conditions[c].p;
+            design_apply(d, p, &q);
+            const char *m = params_check_all(&q);
+            if (m) {
+                size_t k = (size_t)snprintf(err, n, "design point %d (", p);
+                for (int f = 0; f < d->n_factors && k < n; f++) {
+                    char v[64];
+                    params_format(d->factor[f].pi, d->x[(size_t)p * d->n_factors + f], v, sizeof v);
+                    k += (size_t)snprintf(err + k, n - k, "%s%s = %s", f ? ", " : "", d->factor[f].pi->key, v);
+                }
+                if (k < n) snprintf(err + k, n - k, "), condition '%s': %s", sc->conditions[c].name, m);
+                return -1;
+            }
+        }
+    return 0;
 }

@@ -6,6 +6,7 @@
  * The model never sees YAML: it receives a `scenario` with plain structs. */
 #ifndef SAMEN_SCENARIO_H
 #define SAMEN_SCENARIO_H
+#include "design.h"
 #include "params.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -65,6 +66,9 @@ typedef struct scenario {
     world_gen gen;
     int n_conditions;          /* >= 1 */
     condition *conditions;
+    design design;             /* `sweep:` or `sample:`; method DESIGN_NONE without one (built for `seed`) */
+    int record_every;          /* `record: every`: series every k weeks; 0: no series (`series: false`) */
+    int record_projects;       /* `record: projects` */
 } scenario;
 
 /* Parse and validate a scenario file. On success returns 0 and fills *sc.
@@ -84,6 +88,9 @@ extern const char scenario_default_text[];
  * event's week, as the parameters now hold it, must lie before the horizon. */
 int scenario_apply_set(scenario *sc, const char *assignment, char *err, size_t n);
 int scenario_check_sets(const scenario *sc, char *err, size_t n);
+/* Build the design for the scenario's (possibly overridden) seed and check that every design
+ * point gives valid parameters in every condition. Returns 0, or -1 with a message. */
+int scenario_build_design(scenario *sc, char *err, size_t n);
 
 /* Print the resolved scenario as YAML: header keys, world, and for each condition only the
  * parameters that differ from the defaults. */
