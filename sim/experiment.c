@@ -167,9 +167,9 @@ static int injected_failure(int p, int c, int r) {
     return s && sscanf(s, "%d,%d,%d", &fp, &fc, &fr) == 3 && fp == p && fc == c && fr == r;
 }
 
-/* One run, into its shard; a die() inside the run records it as failed instead of ending the
- * experiment. */
-static void run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, const char *dir) {
+/* One run, into the thread's log; a die() inside the run records it as failed instead of ending
+ * the experiment. */
+static void run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, shard_log *log) {
     scenario local = *sc;
     condition cond = sc->conditions[c];
     design_apply(d, p, &cond.p);
@@ -187,18 +187,18 @@ static void run_one(const scenario *sc, const design *d, int p, int c, int r, in
     if (check) {
         char why[300];
         snprintf(why, sizeof why, "parameters at this design point: %s", check);
-        shard_write(dir, &rr, p, RUN_FAILED, why);
+        shard_log_write(log, &rr, p, RUN_FAILED, why);
     } else if (setjmp(trap) == 0) {
         error_set_trap(&trap);
         if (injected_failure(p, c, r)) die("injected failure (SAMEN_TEST_FAIL_RUN)");
         run_simulate(&local, c, r, inner, &rr);
         error_set_trap(NULL);
-        shard_write(dir, &rr, p, RUN_DONE, NULL);
+        shard_log_write(log, &rr, p, RUN_DONE, NULL);
         run_result_free(&rr);
     } else {
         /* the run's own allocations are lost with it */
         rr.condition = c, rr.replicate = r, rr.horizon = sc->horizon;
-        shard_write(dir, &rr, p, RUN_FAILED, error_trap_message());
+        shard_log_write(log, &rr, p, RUN_FAILED, error_trap_message());
     }
     free(conds);
 }
@@ -240,22 +240,10 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         free(tmp);
     }
 
-    /* What is done already (resume): a valid shard. */
-    unsigned char *have = xcalloc((size_t)total, 1);
-    int todo = 0;
-    char path[4096];
-    for (long long i = 0; i < total; i++) {
-        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
-        shard_path(path, sizeof path, dir, p, c, r);
-        run_result tmp;
-        memset(&tmp, 0, sizeof tmp);
-        int sp, status;
-        if (opt->resume && shard_read(path, &tmp, &sp, &status, NULL, 0) == 0 && sp == p && tmp.condition == c &&
-            tmp.replicate == r)
-            have[i] = 1;
-        else todo++;
-        if (opt->resume) run_result_free(&tmp);
-    }
+    /* What is done already (resume): a valid record in a log. */
+    shard_scan scan;
+    shard_scan_dir(dir, P, C, R, 1, &scan);
+    long long todo = total - scan.found;
     long long *work = xmalloc(sizeof(long long) * (size_t)(todo + 1));
     int n_work = 0;
     /* Replicate-major within a point, so the conditions of a replicate finish together. */
@@ -263,7 +251,7 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         for (int r = 0; r < R; r++)
             for (int c = 0; c < C; c++) {
                 long long i = ((long long)p * C + c) * R + r;
-                if (!have[i]) work[n_work++] = i;
+                if (scan.ref[i].file < 0) work[n_work++] = i;
             }
 
     stop_signal = 0;
@@ -284,11 +272,14 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     int inner = opt->threads / outer;
     if (inner < 1) inner = 1;
     omp_set_max_active_levels(outer > 1 && inner > 1 ? 2 : 1);
+    shard_log **logs = xcalloc((size_t)outer, sizeof *logs); /* one per worker, opened on first use */
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) if (outer > 1)
     for (int w = 0; w < n_work; w++) {
         if (stop_signal) continue;
         long long i = work[w];
-        run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, dir);
+        int tid = outer > 1 ? omp_get_thread_num() : 0;
+        if (!logs[tid]) logs[tid] = shard_log_open(dir, tid);
+        run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, logs[tid]);
 #pragma omp critical(samen_progress)
         {
             done++;
@@ -298,8 +289,10 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     if (show && n_work) progress(done, n_work, t0, 1);
+    for (int k = 0; k < outer; k++) shard_log_close(logs[k]);
+    free(logs);
     free(work);
-    free(have);
+    shard_scan_free(&scan);
     if (stop_signal) {
         fprintf(stderr, "samen: interrupted after %d of %d runs; the finished ones are kept in %s\n"
                         "samen: finish with: samen run --resume %s\n",
@@ -308,27 +301,21 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         return stop_signal == SIGTERM ? 143 : 130;
     }
 
-    /* Merge the shards, in run order, into the output file. */
+    /* Merge the records, in run order, into the output file. */
+    shard_scan_dir(dir, P, C, R, 0, &scan);
+    if (scan.found != total) die("%s: %lld of %lld runs are missing or damaged", dir, total - scan.found, total);
     long long rows = 0;
-    for (long long i = 0; i < total; i++) {
-        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
-        shard_path(path, sizeof path, dir, p, c, r);
-        run_result tmp;
-        int sp, status;
-        if (shard_read(path, &tmp, &sp, &status, NULL, 0) != 0) die("%s: lost or damaged during the run", path);
-        rows += tmp.n_projects;
-        run_result_free(&tmp);
-    }
+    for (long long i = 0; i < total; i++) rows += scan.ref[i].n_projects;
     output_options oo = {opt->design, opt->record_every, opt->projects, rows, opt->argc, opt->argv, opt->threads};
     output *o = output_open_with(opt->out_path, sc, &oo);
     int failed = 0;
     for (long long i = 0; i < total; i++) {
         int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
-        shard_path(path, sizeof path, dir, p, c, r);
         run_result rr;
-        int sp, status;
+        int status;
         char reason[600];
-        if (shard_read(path, &rr, &sp, &status, reason, sizeof reason) != 0) die("%s: damaged", path);
+        if (shard_read(&scan, i, &rr, &status, reason, sizeof reason) != 0)
+            die("%s: the record of run %lld cannot be read back", dir, i);
         if (status == RUN_DONE) {
             output_write_run_at(o, p, &rr);
             memcpy(&res->sum[(size_t)i * N_SUM], rr.summary, sizeof rr.summary);
@@ -341,6 +328,7 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         run_result_free(&rr);
     }
     output_close(o);
+    shard_scan_free(&scan);
     /* The shards are done with: take the directory out of the way in one step, then delete it
      * (a kill in between leaves no half directory that looks resumable). */
     char *gone = xmalloc(strlen(dir) + 8);

@@ -237,14 +237,17 @@ double project_initial_momentum(model *m, project *pj) {
 static int pick_seed(model *m, project *pj) {
     const params *p = m->p;
     rng_for(m, pj, RNG_SEED_PICK, 0);
-    double total = 0;
+    double total = 0, culture[SAMEN_MAX_PARTNERS];
     for (int i = 0; i < pj->n_part; i++) {
         const org *g = &m->orgs[pj->part[i]];
+        culture[i] = exp(p->lambda_psi * g->psi);
+        double s = 0;
         for (int a = g->first; a < g->first + g->n; a++) {
             if (m->ag.load[a] >= (int)p->L_max) continue;
             world_sync_agent(m, a);
-            total += m->ag.m[a] * project_fit(m, pj, a) * exp(p->lambda_psi * g->psi);
+            s += m->ag.m[a] * project_fit(m, pj, a);
         }
+        total += s * culture[i];
     }
     if (total <= 0) return -1;
     double x = gsl_rng_uniform(m->r) * total;
@@ -252,7 +255,7 @@ static int pick_seed(model *m, project *pj) {
         const org *g = &m->orgs[pj->part[i]];
         for (int a = g->first; a < g->first + g->n; a++) {
             if (m->ag.load[a] >= (int)p->L_max) continue;
-            x -= m->ag.m[a] * project_fit(m, pj, a) * exp(p->lambda_psi * g->psi);
+            x -= m->ag.m[a] * project_fit(m, pj, a) * culture[i];
             if (x < 0) return a;
         }
     }

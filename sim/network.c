@@ -198,6 +198,19 @@ void net_sweep(model *m) {
     }
 }
 
+/* Sum of the current trust of the cross-organisation ties in chunk c of `chunks`. */
+static double cross_chunk(const model *m, int c, int chunks, double base) {
+    const edges *E = &m->ed;
+    int nx = E->nx;
+    double t = 0;
+    for (int i = (int)((long)nx * c / chunks); i < (int)((long)nx * (c + 1) / chunks); i++) {
+        int e = E->xlist[i];
+        int dt = m->t - E->last[e];
+        t += E->shared[e] > 0 || dt <= 0 ? E->T[e] : base + (E->T[e] - base) * m->decay_T[dt];
+    }
+    return t;
+}
+
 void net_cross_trust(model *m, double *mean, int *count) {
     edges *E = &m->ed;
     double s = 0;
@@ -208,15 +221,13 @@ void net_cross_trust(model *m, double *mean, int *count) {
     double part[CHUNKS];
     double base = m->base_x;
     int nx = E->nx;
-#pragma omp parallel for schedule(static) num_threads(m->threads) if (nx > 100000 && m->threads > 1)
-    for (int c = 0; c < CHUNKS; c++) {
-        double t = 0;
-        for (int i = (int)((long)nx * c / CHUNKS); i < (int)((long)nx * (c + 1) / CHUNKS); i++) {
-            int e = E->xlist[i];
-            int dt = m->t - E->last[e];
-            t += E->shared[e] > 0 || dt <= 0 ? E->T[e] : base + (E->T[e] - base) * m->decay_T[dt];
-        }
-        part[c] = t;
+    /* No OpenMP construct at all for small networks or one thread: entering even an inactive
+     * parallel region costs locks that runs in parallel would contend for. */
+    if (nx > 20000 && m->threads > 1) {
+#pragma omp parallel for schedule(static) num_threads(m->threads)
+        for (int c = 0; c < CHUNKS; c++) part[c] = cross_chunk(m, c, CHUNKS, base);
+    } else {
+        for (int c = 0; c < CHUNKS; c++) part[c] = cross_chunk(m, c, CHUNKS, base);
     }
     for (int c = 0; c < CHUNKS; c++) s += part[c];
     n = nx;

@@ -22,8 +22,10 @@
 #include <yaml.h>
 
 #define OUT_CHUNK_BYTES (64 * 1024)  /* target chunk size; chunks land in [32, 64] KiB or span the dataset */
-#define OUT_CACHE_BYTES (2 << 20)    /* chunk cache per series dataset */
-#define OUT_DEFLATE 4
+#define OUT_CACHE_BYTES (80 << 10)   /* chunk cache per dataset: one chunk (runs arrive in order) */
+#define OUT_DEFLATE 1
+#define OUT_BLOCK 64                 /* runs buffered before the series and summaries are written */
+#define OUT_STAGE 8192               /* project rows buffered before the table is written */
 
 struct output {
     char *path, *partial;
@@ -38,6 +40,16 @@ struct output {
     hsize_t proj_rows;
     size_t next_run;                 /* runs before this one are in the project table */
     hid_t prov;                      /* /provenance, kept open for wall_seconds */
+    /* A block of consecutive replicates of one (point, condition), written in one call per variable. */
+    size_t blk_run0;
+    int blk_n;
+    hsize_t blk_start[4];
+    double *blk_ts, *blk_sum;        /* [N_TS][OUT_BLOCK][n_times], [N_SUM][OUT_BLOCK] */
+    int32_t *blk_status;             /* [OUT_BLOCK] */
+    /* Project rows waiting to be written, in order. */
+    project_record *stage;
+    int32_t *stage_point;
+    size_t n_stage;
     unsigned char *written;          /* [P * C * R]: 0 not yet, 1 stored, 2 failed */
     char **reason;                   /* [P * C * R]: why a run failed */
     project_record **proj;           /* [P * C * R]: copies, sorted by id, until appended */
@@ -499,37 +511,44 @@ static void put_rows(output *o, hid_t d, const char *obj, hid_t mtype, const voi
     OUT_OK(H5Sclose(fs), obj);
 }
 
-/* Move the stored runs at the head of the run order into the project table. */
+/* Write the staged project rows. */
+static void write_stage(output *o) {
+    hsize_t n = (hsize_t)o->n_stage;
+    if (n == 0) return;
+    void *buf = xmalloc((size_t)n * sizeof(double));
+    char name[160];
+    for (int f = 0; f < N_PROJ; f++) {
+        const metric_info *mi = &proj_info[f];
+        for (hsize_t i = 0; i < n; i++) {
+            const char *rec = (const char *)&o->stage[i];
+            if (mi->is_int) memcpy((int32_t *)buf + i, rec + mi->offset, sizeof(int32_t));
+            else memcpy((double *)buf + i, rec + mi->offset, sizeof(double));
+        }
+        snprintf(name, sizeof name, "/project_%s", mi->name);
+        put_rows(o, o->proj_d[f], name, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf, o->proj_rows, n);
+    }
+    if (o->has_point) put_rows(o, o->proj_d[N_PROJ], "/project_point", H5T_NATIVE_INT32, o->stage_point, o->proj_rows, n);
+    o->proj_rows += n;
+    o->n_stage = 0;
+    free(buf);
+}
+
+/* Move the stored runs at the head of the run order into the project table (staged). */
 static void flush_projects(output *o) {
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
-    char name[160];
     if (o->dim_proj < 0) return; /* rows not known yet: the table is written at close */
+    if (!o->stage) {
+        o->stage = xmalloc(sizeof(project_record) * OUT_STAGE);
+        o->stage_point = xmalloc(sizeof(int32_t) * OUT_STAGE);
+    }
     while (o->next_run < runs && o->written[o->next_run]) {
         size_t run = o->next_run++;
-        hsize_t n = (hsize_t)o->n_proj[run];
-        if (!o->projects || n == 0) {
-            free(o->proj[run]);
-            o->proj[run] = NULL;
-            continue;
+        int32_t point = (int32_t)(run / ((size_t)o->n_cond * (size_t)o->n_rep));
+        for (int i = 0; o->projects && i < o->n_proj[run]; i++) {
+            if (o->n_stage == OUT_STAGE) write_stage(o);
+            o->stage[o->n_stage] = o->proj[run][i];
+            o->stage_point[o->n_stage++] = point;
         }
-        void *buf = xmalloc((size_t)n * sizeof(double));
-        int32_t *iv = buf;
-        for (int f = 0; f < N_PROJ; f++) {
-            const metric_info *mi = &proj_info[f];
-            for (hsize_t i = 0; i < n; i++) {
-                const char *rec = (const char *)&o->proj[run][i];
-                if (mi->is_int) memcpy((int32_t *)buf + i, rec + mi->offset, sizeof(int32_t));
-                else memcpy((double *)buf + i, rec + mi->offset, sizeof(double));
-            }
-            snprintf(name, sizeof name, "/project_%s", mi->name);
-            put_rows(o, o->proj_d[f], name, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf, o->proj_rows, n);
-        }
-        if (o->has_point) {
-            for (hsize_t i = 0; i < n; i++) iv[i] = (int32_t)(run / ((size_t)o->n_cond * (size_t)o->n_rep));
-            put_rows(o, o->proj_d[N_PROJ], "/project_point", H5T_NATIVE_INT32, buf, o->proj_rows, n);
-        }
-        o->proj_rows += n;
-        free(buf);
         free(o->proj[run]);
         o->proj[run] = NULL;
     }
@@ -637,21 +656,77 @@ static size_t run_index(const output *o, int point, int cond, int rep, hsize_t *
     return ((size_t)point * (size_t)o->n_cond + (size_t)cond) * (size_t)o->n_rep + (size_t)rep;
 }
 
-static void write_status(output *o, const hsize_t *start, int32_t status) {
-    hsize_t one = 1, count[4] = {1, 1, 1, 1};
-    hid_t mem = OUT_OK(H5Screate_simple(1, &one, NULL), "/run_status");
+/* Write the buffered block of runs: one call per variable. */
+static void flush_block(output *o) {
+    if (o->blk_n == 0) return;
+    int lead = o->has_point;
+    hsize_t count[4] = {1, 1, 1, 1}, NT = (hsize_t)o->n_times, n = (hsize_t)o->blk_n;
+    count[lead + 1] = n;
+    char obj[160];
+    if (NT) {
+        count[lead + 2] = NT;
+        hsize_t mdim = n * NT;
+        hid_t mem = OUT_OK(H5Screate_simple(1, &mdim, NULL), "series");
+        for (int k = 0; k < N_TS; k++) {
+            snprintf(obj, sizeof obj, "/%s", ts_info[k].name);
+            hid_t fs = OUT_OK(H5Dget_space(o->ts[k]), obj);
+            OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, o->blk_start, NULL, count, NULL), obj);
+            OUT_OK(H5Dwrite(o->ts[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, o->blk_ts + (size_t)k * OUT_BLOCK * NT), obj);
+            OUT_OK(H5Sclose(fs), obj);
+        }
+        OUT_OK(H5Sclose(mem), "series");
+        count[lead + 2] = 1;
+    }
+    hid_t mem = OUT_OK(H5Screate_simple(1, &n, NULL), "summary");
+    for (int k = 0; k < N_SUM; k++) {
+        snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
+        hid_t fs = OUT_OK(H5Dget_space(o->sum[k]), obj);
+        OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, o->blk_start, NULL, count, NULL), obj);
+        OUT_OK(H5Dwrite(o->sum[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, o->blk_sum + (size_t)k * OUT_BLOCK), obj);
+        OUT_OK(H5Sclose(fs), obj);
+    }
     hid_t fs = OUT_OK(H5Dget_space(o->status), "/run_status");
-    OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), "/run_status");
-    OUT_OK(H5Dwrite(o->status, H5T_NATIVE_INT32, mem, fs, H5P_DEFAULT, &status), "/run_status");
+    OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, o->blk_start, NULL, count, NULL), "/run_status");
+    OUT_OK(H5Dwrite(o->status, H5T_NATIVE_INT32, mem, fs, H5P_DEFAULT, o->blk_status), "/run_status");
     OUT_OK(H5Sclose(fs), "/run_status");
-    OUT_OK(H5Sclose(mem), "/run_status");
+    OUT_OK(H5Sclose(mem), "summary");
+    o->blk_n = 0;
 }
+
+/* Put one run (its series, summaries and status; ts/summary NULL for a failed run) in the block,
+ * writing the block first when the run does not continue it. */
+static void block_add(output *o, size_t run, const hsize_t *start, const double *ts, const double *summary,
+                      int32_t status) {
+    int lead = o->has_point;
+    int same = o->blk_n > 0 && o->blk_n < OUT_BLOCK && run == o->blk_run0 + (size_t)o->blk_n &&
+               (!lead || start[0] == o->blk_start[0]) && start[lead] == o->blk_start[lead];
+    if (!same) {
+        flush_block(o);
+        o->blk_run0 = run;
+        memcpy(o->blk_start, start, sizeof o->blk_start);
+    }
+    if (!o->blk_sum) {
+        o->blk_ts = xmalloc(sizeof(double) * N_TS * OUT_BLOCK * (size_t)(o->n_times ? o->n_times : 1));
+        o->blk_sum = xmalloc(sizeof(double) * N_SUM * OUT_BLOCK);
+        o->blk_status = xmalloc(sizeof(int32_t) * OUT_BLOCK);
+    }
+    int j = o->blk_n++;
+    size_t NT = (size_t)o->n_times, T1 = (size_t)o->horizon + 1;
+    for (int k = 0; k < N_TS; k++)
+        for (size_t i = 0; i < NT; i++) {
+            size_t t = i * (size_t)o->stride < T1 - 1 ? i * (size_t)o->stride : T1 - 1;
+            o->blk_ts[((size_t)k * OUT_BLOCK + (size_t)j) * NT + i] = ts ? ts[(size_t)k * T1 + t] : NAN;
+        }
+    for (int k = 0; k < N_SUM; k++) o->blk_sum[(size_t)k * OUT_BLOCK + (size_t)j] = summary ? summary[k] : NAN;
+    o->blk_status[j] = status;
+}
+
 
 void output_mark_failed(output *o, int point, int cond, int rep, const char *reason) {
     hsize_t start[4];
     size_t run = run_index(o, point, cond, rep, start);
     if (o->written[run]) die("output: run (point %d, condition %d, replicate %d) stored twice", point, cond, rep);
-    write_status(o, start, 1);
+    block_add(o, run, start, NULL, NULL, 1);
     o->reason[run] = xstrdup(reason ? reason : "unknown");
     o->written[run] = 2;
     flush_projects(o);
@@ -672,39 +747,7 @@ void output_write_run_at(output *o, int point, const run_result *r) {
     if (!r->ts || r->n_projects < 0 || (r->n_projects > 0 && !r->projects))
         die("output: run (condition %d, replicate %d) is incomplete", r->condition, r->replicate);
 
-    hsize_t T1 = (hsize_t)o->horizon + 1, NT = (hsize_t)o->n_times;
-    hsize_t count[4] = {1, 1, 1, 1};
-    count[o->has_point + 2] = NT;
-    char obj[160];
-    if (NT) {
-        hid_t mem = OUT_OK(H5Screate_simple(1, &NT, NULL), "series");
-        double *v = xmalloc(sizeof(double) * (size_t)NT);
-        for (int k = 0; k < N_TS; k++) {
-            for (hsize_t i = 0; i < NT; i++) {
-                hsize_t t = i * (hsize_t)o->stride < T1 - 1 ? i * (hsize_t)o->stride : T1 - 1;
-                v[i] = r->ts[(size_t)k * T1 + t];
-            }
-            snprintf(obj, sizeof obj, "/%s", ts_info[k].name);
-            hid_t fs = OUT_OK(H5Dget_space(o->ts[k]), obj);
-            OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
-            OUT_OK(H5Dwrite(o->ts[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, v), obj);
-            OUT_OK(H5Sclose(fs), obj);
-        }
-        free(v);
-        OUT_OK(H5Sclose(mem), "series");
-    }
-    count[o->has_point + 2] = 1;
-
-    hsize_t one = 1;
-    hid_t mem = OUT_OK(H5Screate_simple(1, &one, NULL), "summary");
-    for (int k = 0; k < N_SUM; k++) {
-        snprintf(obj, sizeof obj, "/summary_%s", sum_info[k].name);
-        hid_t fs = OUT_OK(H5Dget_space(o->sum[k]), obj);
-        OUT_OK(H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL), obj);
-        OUT_OK(H5Dwrite(o->sum[k], H5T_NATIVE_DOUBLE, mem, fs, H5P_DEFAULT, &r->summary[k]), obj);
-        OUT_OK(H5Sclose(fs), obj);
-    }
-    OUT_OK(H5Sclose(mem), "summary");
+    block_add(o, run, start, r->ts, r->summary, 0);
 
     size_t n = (size_t)r->n_projects;
     project_record *p = xmalloc(n * sizeof *p);
@@ -714,7 +757,6 @@ void output_write_run_at(output *o, int point, const run_result *r) {
     o->proj[run] = p;
     o->n_proj[run] = r->n_projects;
     o->written[run] = 1;
-    write_status(o, start, 0);
     flush_projects(o);
 }
 
@@ -730,6 +772,8 @@ static void output_free(output *o) {
     for (size_t i = 0; i < runs; i++) free(o->proj[i]), free(o->reason[i]);
     free(o->proj);
     free(o->reason);
+    free(o->blk_ts), free(o->blk_sum), free(o->blk_status);
+    free(o->stage), free(o->stage_point);
     free(o->n_proj);
     free(o->written);
     free(o->partial);
@@ -744,6 +788,7 @@ void output_close(output *o) {
             die("output: run %zu (point %zu, condition %zu, replicate %zu) was never stored; %s is incomplete", i,
                 i / ((size_t)o->n_cond * (size_t)o->n_rep), i / (size_t)o->n_rep % (size_t)o->n_cond,
                 i % (size_t)o->n_rep, o->path);
+    flush_block(o);
     if (o->projects && o->dim_proj < 0) { /* rows were not known in advance */
         hsize_t rows = 0;
         for (size_t i = 0; i < runs; i++) rows += (hsize_t)o->n_proj[i];
@@ -751,6 +796,7 @@ void output_close(output *o) {
         o->next_run = 0;
     }
     flush_projects(o);
+    if (o->dim_proj >= 0) write_stage(o);
     if (o->projects && o->proj_rows != (hsize_t)0 && o->dim_proj >= 0) {
         hsize_t want = 0;
         for (size_t i = 0; i < runs; i++) want += (hsize_t)o->n_proj[i];

@@ -63,6 +63,10 @@ void world_sync_agent(model *m, int a) {
     agents *ag = &m->ag;
     int dt = m->t - ag->synced[a];
     if (dt <= 0) return;
+    if (ag->m[a] == ag->m0[a] && ag->fatigue[a] == 0) { /* at rest: nothing decays */
+        ag->synced[a] = m->t;
+        return;
+    }
     const params *p = m->p;
     ag->m[a] = ag->m0[a] + (ag->m[a] - ag->m0[a]) * pow(1 - p->rho_m, dt);
     double f = ag->fatigue[a] - p->f_down * dt;
@@ -125,24 +129,66 @@ static int pick_other_org(model *m, const double *cum, int self) {
     return lo == self ? (self + 1) % m->n_orgs : lo;
 }
 
-/* Another organisation of a's region in proportion to size, -1 when the region has no other. */
-static int pick_regional_org(model *m, const double *cum, int self) {
-    int region = m->orgs[self].region;
+/* The organisations of each region with their cumulative sizes, for regional ties. */
+typedef struct region_index {
+    int n_regions;
+    int *first;     /* [n_regions + 1]: region r's organisations are orgs[first[r] .. first[r+1]) */
+    int *orgs;      /* organisation indices grouped by region */
+    double *cum;    /* cumulative size within the region */
+} region_index;
+
+static void region_index_build(const model *m, region_index *ri) {
+    int R = 0;
+    for (int o = 0; o < m->n_orgs; o++)
+        if (m->orgs[o].region + 1 > R) R = m->orgs[o].region + 1;
+    ri->n_regions = R;
+    ri->first = xcalloc((size_t)R + 1, sizeof(int));
+    ri->orgs = xmalloc(sizeof(int) * (size_t)m->n_orgs);
+    ri->cum = xmalloc(sizeof(double) * (size_t)m->n_orgs);
+    for (int o = 0; o < m->n_orgs; o++) ri->first[m->orgs[o].region + 1]++;
+    for (int r = 0; r < R; r++) ri->first[r + 1] += ri->first[r];
+    int *fill = xcalloc((size_t)R, sizeof(int));
+    for (int o = 0; o < m->n_orgs; o++) {
+        int r = m->orgs[o].region;
+        ri->orgs[ri->first[r] + fill[r]++] = o;
+    }
+    for (int r = 0; r < R; r++) {
+        double c = 0;
+        for (int i = ri->first[r]; i < ri->first[r + 1]; i++) ri->cum[i] = c += m->orgs[ri->orgs[i]].n;
+    }
+    free(fill);
+}
+
+static void region_index_free(region_index *ri) {
+    free(ri->first), free(ri->orgs), free(ri->cum);
+}
+
+/* Another organisation of self's region in proportion to size, -1 when the region has no other. */
+static int pick_regional_org(model *m, const region_index *ri, int self) {
+    int r = m->orgs[self].region, lo = ri->first[r], hi = ri->first[r + 1];
+    if (hi - lo < 2) return -1;
+    double total = ri->cum[hi - 1];
     for (int tries = 0; tries < 64; tries++) {
-        int o = pick_other_org(m, cum, self);
-        if (m->orgs[o].region == region) return o;
+        double x = gsl_rng_uniform(m->r) * total;
+        int a = lo, b = hi - 1;
+        while (a < b) {
+            int mid = (a + b) / 2;
+            if (ri->cum[mid] > x) b = mid;
+            else a = mid + 1;
+        }
+        if (ri->orgs[a] != self) return ri->orgs[a];
     }
     return -1;
 }
 
-static void cross_ties(model *m, int a, const double *cum, int several_regions) {
+static void cross_ties(model *m, int a, const double *cum, const region_index *ri) {
     const params *p = m->p;
     rng_reset(m->r, m->seed, m->rep, (uint32_t)a, 0, RNG_TIES_CROSS, 0);
     unsigned k = p->k_x > 0 ? gsl_ran_poisson(m->r, p->k_x / 2) : 0;
     for (unsigned i = 0; i < k; i++) {
         int o = -1;
         /* Professional communities are mostly regional (only drawn in worlds with regions). */
-        if (several_regions && rng_bernoulli(m->r, p->x_regional)) o = pick_regional_org(m, cum, m->ag.org[a]);
+        if (ri && rng_bernoulli(m->r, p->x_regional)) o = pick_regional_org(m, ri, m->ag.org[a]);
         if (o < 0) o = pick_other_org(m, cum, m->ag.org[a]);
         int b = rng_bernoulli(m->r, p->x_homophily) ? pick_in_org(m, o, m->ag.dom[a]) : pick_in_org(m, o, -1);
         add_everyday_tie(m, a, b);
@@ -253,7 +299,10 @@ void world_build(model *m) {
         for (int o = 0; o < m->n_orgs; o++) cum[o] = (s += m->orgs[o].n);
         int several_regions = 0;
         for (int o = 1; o < m->n_orgs; o++) several_regions |= m->orgs[o].region != m->orgs[0].region;
-        for (int a = 0; a < total; a++) cross_ties(m, a, cum, several_regions);
+        region_index ri = {0};
+        if (several_regions) region_index_build(m, &ri);
+        for (int a = 0; a < total; a++) cross_ties(m, a, cum, several_regions ? &ri : NULL);
+        if (several_regions) region_index_free(&ri);
         free(cum);
     }
 }

@@ -35,8 +35,8 @@ pid=$!
 sleep 1
 kill -TERM $pid
 wait $pid; rc=$?
-n=$(ls "$TMP/t.h5.partial.d" 2>/dev/null | grep -c '^run-')
-if [ $rc -eq 143 ] && [ ! -e "$TMP/t.h5" ] && [ "$n" -gt 0 ]; then ok "SIGTERM: exit 143, $n finished runs kept"
+n=$(ls "$TMP/t.h5.partial.d" 2>/dev/null | grep -c "^log-")
+if [ $rc -eq 143 ] && [ ! -e "$TMP/t.h5" ] && [ "$n" -gt 0 ] && [ -s "$(ls -d "$TMP"/t.h5.partial.d/log-* | head -1)" ]; then ok "SIGTERM: exit 143, the finished runs kept in $n log(s)"
 else notok "SIGTERM" "exit $rc, $n shards"; fi
 
 # A new run refuses to start over an interrupted one; a changed experiment cannot be resumed.
