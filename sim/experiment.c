@@ -1,14 +1,15 @@
 /* experiment: every design point x condition x replicate of a scenario as a run, in parallel,
  * durable and resumable, into one output file.
  *
- * Durability: each finished run is written at once as a shard in OUT.partial.d/ (shard.c:
- * temporary name, fsync, rename), so a run that finished survives kill -9. When every run is
- * done the shards are merged, in run order, into OUT.partial, which is closed, synced and
- * renamed to OUT; then the shards go. `samen run --resume OUT` reruns only the runs without a
- * shard and merges; the result equals an uninterrupted run's. Memory does not grow with the
- * number of runs: a run's data lives only until its shard is written, and the merge reads one
- * shard at a time. The manifest in the shard directory holds the command line and a fingerprint
- * of the resolved experiment, so a resume cannot mix two different experiments. */
+ * Durability: each finished run is appended at once to its worker's log in OUT.partial.d/
+ * (shard.c), so a run that finished survives kill -9. While the runs go, whichever worker finds
+ * the writer free writes every finished run that is next in run order into OUT.partial; the
+ * project table follows at the end, when its size is known; then the file is closed, synced and
+ * renamed to OUT, and the logs go. `samen run --resume OUT` reruns only the runs without a record
+ * and writes the file again; the result equals an uninterrupted run's. Memory does not grow with
+ * the number of runs: a run's data lives only until its record is written, and the writer reads
+ * back one record at a time. The manifest in the log directory holds the command line and a
+ * fingerprint of the resolved experiment, so a resume cannot mix two different experiments. */
 #include "experiment.h"
 #include "error.h"
 #include "output.h"
@@ -168,8 +169,8 @@ static int injected_failure(int p, int c, int r) {
 }
 
 /* One run, into the thread's log; a die() inside the run records it as failed instead of ending
- * the experiment. */
-static void run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, shard_log *log) {
+ * the experiment. Returns the record's offset in the log; *n_proj its project rows. */
+static long run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, shard_log *log, int *n_proj) {
     scenario local = *sc;
     condition cond = sc->conditions[c];
     design_apply(d, p, &cond.p);
@@ -184,23 +185,49 @@ static void run_one(const scenario *sc, const design *d, int p, int c, int r, in
     rr.replicate = r;
     rr.horizon = sc->horizon;
     jmp_buf trap;
+    long at;
+    *n_proj = 0;
     if (check) {
         char why[300];
         snprintf(why, sizeof why, "parameters at this design point: %s", check);
-        shard_log_write(log, &rr, p, RUN_FAILED, why);
+        at = shard_log_write(log, &rr, p, RUN_FAILED, why);
     } else if (setjmp(trap) == 0) {
         error_set_trap(&trap);
         if (injected_failure(p, c, r)) die("injected failure (SAMEN_TEST_FAIL_RUN)");
         run_simulate(&local, c, r, inner, &rr);
         error_set_trap(NULL);
-        shard_log_write(log, &rr, p, RUN_DONE, NULL);
+        at = shard_log_write(log, &rr, p, RUN_DONE, NULL);
+        *n_proj = rr.n_projects;
         run_result_free(&rr);
     } else {
         /* the run's own allocations are lost with it */
         rr.condition = c, rr.replicate = r, rr.horizon = sc->horizon;
-        shard_log_write(log, &rr, p, RUN_FAILED, error_trap_message());
+        at = shard_log_write(log, &rr, p, RUN_FAILED, error_trap_message());
     }
     free(conds);
+    return at;
+}
+
+/* Write run i (series, summaries, status) from its record; returns 1 when it had failed. */
+static int write_run(output *o, const scenario *sc, const shard_scan *scan, long long i, int C, int R,
+                     experiment_summary *res, const char *dir) {
+    int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
+    run_result rr;
+    int status;
+    char reason[600];
+    if (shard_read(scan, i, &rr, &status, reason, sizeof reason) != 0)
+        die("%s: the record of run %lld cannot be read back", dir, i);
+    int failed = status != RUN_DONE;
+    if (!failed) {
+        output_write_run_at(o, p, &rr);
+        memcpy(&res->sum[(size_t)i * N_SUM], rr.summary, sizeof rr.summary);
+    } else {
+        output_mark_failed(o, p, c, r, reason);
+        fprintf(stderr, "samen: run (point %d, condition %s, replicate %d) failed: %s\n", p, sc->conditions[c].name, r,
+                reason);
+    }
+    run_result_free(&rr);
+    return failed;
 }
 
 int experiment_run(const scenario *sc, const experiment_options *opt, experiment_summary *res) {
@@ -253,6 +280,18 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
                 long long i = ((long long)p * C + c) * R + r;
                 if (scan.ref[i].file < 0) work[n_work++] = i;
             }
+    unsigned char *ready = xcalloc((size_t)total, 1);
+    for (long long i = 0; i < total; i++) ready[i] = scan.ref[i].file >= 0;
+
+    /* The output is written while the runs go: whoever finishes a run and finds the writer free
+     * writes every run that is ready, in run order (series, summaries, status). The project table
+     * follows at the end, when its size is known. */
+    output_options oo = {opt->design, opt->record_every, opt->projects, -2, opt->argc, opt->argv, opt->threads};
+    output *o = output_open_with(opt->out_path, sc, &oo);
+    long long next = 0;
+    int failed = 0;
+    omp_lock_t writer;
+    omp_init_lock(&writer);
 
     stop_signal = 0;
     struct sigaction sa, old_int, old_term;
@@ -272,64 +311,76 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     int inner = opt->threads / outer;
     if (inner < 1) inner = 1;
     omp_set_max_active_levels(outer > 1 && inner > 1 ? 2 : 1);
-    shard_log **logs = xcalloc((size_t)outer, sizeof *logs); /* one per worker, opened on first use */
+    /* One log per worker, all opened before the workers start (the writer reads the list). */
+    shard_log **logs = xcalloc((size_t)outer, sizeof *logs);
+    int *log_file = xcalloc((size_t)outer, sizeof *log_file);
+    for (int k = 0; k < outer && n_work > 0; k++) {
+        logs[k] = shard_log_open(dir, k);
+        log_file[k] = shard_scan_add_file(&scan, shard_log_path(logs[k]));
+    }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(outer) if (outer > 1)
     for (int w = 0; w < n_work; w++) {
         if (stop_signal) continue;
         long long i = work[w];
         int tid = outer > 1 ? omp_get_thread_num() : 0;
-        if (!logs[tid]) logs[tid] = shard_log_open(dir, tid);
-        run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, logs[tid]);
+        int n_proj = 0;
+        long at = run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, logs[tid], &n_proj);
 #pragma omp critical(samen_progress)
         {
+            scan.ref[i] = (shard_ref){log_file[tid], at, n_proj};
+            ready[i] = 1;
             done++;
             if (show && (done % 8 == 0 || done == n_work)) progress(done, n_work, t0, 0);
+        }
+        if (omp_test_lock(&writer)) {
+            for (;;) {
+                int go;
+#pragma omp critical(samen_progress)
+                go = next < total && ready[next];
+                if (!go) break;
+                failed += write_run(o, sc, &scan, next, C, R, res, dir);
+                next++;
+            }
+            omp_unset_lock(&writer);
         }
     }
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    omp_destroy_lock(&writer);
     if (show && n_work) progress(done, n_work, t0, 1);
     for (int k = 0; k < outer; k++) shard_log_close(logs[k]);
-    free(logs);
-    free(work);
-    shard_scan_free(&scan);
+    free(logs), free(log_file), free(work);
     if (stop_signal) {
+        output_abort(o);
+        shard_scan_free(&scan);
+        free(ready);
         fprintf(stderr, "samen: interrupted after %d of %d runs; the finished ones are kept in %s\n"
                         "samen: finish with: samen run --resume %s\n",
                 done, n_work, dir, opt->out_path);
         free(dir);
         return stop_signal == SIGTERM ? 143 : 130;
     }
+    for (; next < total; next++) failed += write_run(o, sc, &scan, next, C, R, res, dir);
+    free(ready);
 
-    /* Merge the records, in run order, into the output file. */
-    shard_scan_dir(dir, P, C, R, 0, &scan);
-    if (scan.found != total) die("%s: %lld of %lld runs are missing or damaged", dir, total - scan.found, total);
+    /* The project table, now that its size is known. */
     long long rows = 0;
     for (long long i = 0; i < total; i++) rows += scan.ref[i].n_projects;
-    output_options oo = {opt->design, opt->record_every, opt->projects, rows, opt->argc, opt->argv, opt->threads};
-    output *o = output_open_with(opt->out_path, sc, &oo);
-    int failed = 0;
-    for (long long i = 0; i < total; i++) {
-        int p = (int)(i / ((long long)C * R)), c = (int)(i / R % C), r = (int)(i % R);
+    output_projects_begin(o, rows);
+    for (long long i = 0; opt->projects && i < total; i++) {
         run_result rr;
         int status;
-        char reason[600];
-        if (shard_read(&scan, i, &rr, &status, reason, sizeof reason) != 0)
-            die("%s: the record of run %lld cannot be read back", dir, i);
-        if (status == RUN_DONE) {
-            output_write_run_at(o, p, &rr);
-            memcpy(&res->sum[(size_t)i * N_SUM], rr.summary, sizeof rr.summary);
-        } else {
-            output_mark_failed(o, p, c, r, reason);
-            fprintf(stderr, "samen: run (point %d, condition %s, replicate %d) failed: %s\n", p, sc->conditions[c].name, r,
-                    reason);
-            failed++;
+        if (shard_read(&scan, i, &rr, &status, NULL, 0) != 0) die("%s: the record of run %lld cannot be read back", dir, i);
+        if (status != RUN_DONE) {
+            rr.n_projects = 0;
+            rr.condition = (int)(i / R % C), rr.replicate = (int)(i % R);
         }
+        output_projects_add(o, (int)(i / ((long long)C * R)), &rr);
         run_result_free(&rr);
     }
     output_close(o);
     shard_scan_free(&scan);
-    /* The shards are done with: take the directory out of the way in one step, then delete it
+    /* The logs are done with: take the directory out of the way in one step, then delete it
      * (a kill in between leaves no half directory that looks resumable). */
     char *gone = xmalloc(strlen(dir) + 8);
     sprintf(gone, "%s.done", dir);

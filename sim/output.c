@@ -33,6 +33,7 @@ struct output {
     int has_point;                   /* a design: every run variable gets a leading point axis */
     int stride, n_times;             /* series every `stride` weeks (and the horizon); 0: none */
     int projects;                    /* write the project table */
+    int deferred;                    /* projects come later, through output_projects_add */
     hid_t file;
     hid_t ts[N_TS], sum[N_SUM], status;
     hid_t dim_point, dim_cond, dim_rep, dim_time; /* root dimension scales */
@@ -582,6 +583,7 @@ output *output_open_with(const char *path, const scenario *sc, const output_opti
     o->n_times = 0;
     if (o->stride > 0) o->n_times = sc->horizon / o->stride + 1 + (sc->horizon % o->stride != 0);
     o->projects = opt->projects;
+    o->deferred = opt->project_rows == -2;
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
     o->written = xcalloc(runs, 1);
     o->reason = xcalloc(runs, sizeof *o->reason);
@@ -749,15 +751,49 @@ void output_write_run_at(output *o, int point, const run_result *r) {
 
     block_add(o, run, start, r->ts, r->summary, 0);
 
-    size_t n = (size_t)r->n_projects;
-    project_record *p = xmalloc(n * sizeof *p);
+    size_t n = o->deferred ? 0 : (size_t)r->n_projects;
+    project_record *p = xmalloc(n * sizeof *p + 1);
     if (n) memcpy(p, r->projects, n * sizeof *p);
     for (size_t i = 0; i < n; i++) p[i].condition = r->condition, p[i].replicate = r->replicate;
     qsort(p, n, sizeof *p, cmp_project_id);
     o->proj[run] = p;
-    o->n_proj[run] = r->n_projects;
+    o->n_proj[run] = (int)n;
     o->written[run] = 1;
     flush_projects(o);
+}
+
+void output_projects_begin(output *o, long long rows) {
+    if (!o->deferred) die("output: the project table is not deferred");
+    flush_block(o);
+    if (o->projects) create_project_table(o, (hsize_t)rows);
+    o->deferred = 0;
+    o->next_run = 0;
+    size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
+    for (size_t i = 0; i < runs; i++) free(o->proj[i]), o->proj[i] = NULL, o->n_proj[i] = 0;
+}
+
+void output_projects_add(output *o, int point, const run_result *r) {
+    if (!o->projects) return;
+    hsize_t start[4];
+    size_t run = run_index(o, point, r->condition, r->replicate, start);
+    if (run != o->next_run) die("output: projects of run %zu added out of order (expected %zu)", run, o->next_run);
+    size_t n = (size_t)r->n_projects;
+    project_record *p = xmalloc(n * sizeof *p + 1);
+    if (n) memcpy(p, r->projects, n * sizeof *p);
+    for (size_t i = 0; i < n; i++) p[i].condition = r->condition, p[i].replicate = r->replicate;
+    qsort(p, n, sizeof *p, cmp_project_id);
+    if (!o->stage) {
+        o->stage = xmalloc(sizeof(project_record) * OUT_STAGE);
+        o->stage_point = xmalloc(sizeof(int32_t) * OUT_STAGE);
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (o->n_stage == OUT_STAGE) write_stage(o);
+        o->stage[o->n_stage] = p[i];
+        o->stage_point[o->n_stage++] = point;
+    }
+    free(p);
+    o->n_proj[run] = (int)n;
+    o->next_run++;
 }
 
 static void sync_path(const char *path, int flags) {
@@ -789,6 +825,7 @@ void output_close(output *o) {
                 i / ((size_t)o->n_cond * (size_t)o->n_rep), i / (size_t)o->n_rep % (size_t)o->n_cond,
                 i % (size_t)o->n_rep, o->path);
     flush_block(o);
+    if (o->deferred) die("output: the deferred project table was never written");
     if (o->projects && o->dim_proj < 0) { /* rows were not known in advance */
         hsize_t rows = 0;
         for (size_t i = 0; i < runs; i++) rows += (hsize_t)o->n_proj[i];

@@ -20,7 +20,8 @@ typedef struct output_options {
     const design *design;      /* NULL or DESIGN_NONE: no point dimension */
     int record_every;          /* series every k weeks and at the horizon; 0: no series */
     int projects;              /* write the project table */
-    long long project_rows;    /* rows the table will have, if known (then written as runs arrive); -1 */
+    long long project_rows;    /* rows the table will have, if known (then written as runs arrive); -1:
+                                  buffered until close; -2: deferred, see output_projects_begin */
     int argc;                  /* the command line, for /provenance */
     char **argv;
     int threads;
@@ -31,6 +32,11 @@ typedef struct output_options {
  * condition, replicate order) is stored, so memory stays flat when runs arrive in order. */
 output *output_open_with(const char *path, const scenario *sc, const output_options *opt);
 void output_write_run_at(output *o, int point, const run_result *r);
+/* Deferred project table (project_rows -2): runs are written without their projects; then, once
+ * the number of rows is known, the table is created and each run's projects are added in run
+ * order (point, condition, replicate). */
+void output_projects_begin(output *o, long long rows);
+void output_projects_add(output *o, int point, const run_result *r);
 /* Record a run that failed, with its reason (run_status 1, listed in run_errors). */
 void output_mark_failed(output *o, int point, int cond, int rep, const char *reason);
 /* Store one finished run (any order; each (condition, replicate) exactly once). Not thread-safe:

@@ -51,7 +51,11 @@ static void put(shard_log *l, uint64_t *h, const void *p, size_t n) {
     *h = fnv(*h, p, n);
 }
 
-void shard_log_write(shard_log *l, const run_result *r, int point, int status, const char *reason) {
+const char *shard_log_path(const shard_log *l) { return l->path; }
+
+long shard_log_write(shard_log *l, const run_result *r, int point, int status, const char *reason) {
+    long at = ftell(l->f);
+    if (at < 0) die("cannot tell the position in %s: %s", l->path, strerror(errno));
     record_header h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, SHARD_MAGIC, 8);
@@ -80,6 +84,7 @@ void shard_log_write(shard_log *l, const run_result *r, int point, int status, c
         put(l, &sum, r->projects, sizeof(project_record) * (size_t)r->n_projects);
     }
     if (fwrite(&sum, sizeof sum, 1, l->f) != 1 || fflush(l->f) != 0) die("cannot write %s: %s", l->path, strerror(errno));
+    return at;
 }
 
 void shard_log_close(shard_log *l) {
@@ -199,6 +204,16 @@ void shard_scan_dir(const char *dir, int P, int C, int R, int verify, shard_scan
         }
         fclose(f);
     }
+}
+
+int shard_scan_add_file(shard_scan *s, const char *path) {
+    s->files = xrealloc(s->files, sizeof(char *) * (size_t)(s->n_files + 1));
+    s->files[s->n_files] = xstrdup(path);
+    if (s->open) {
+        s->open = xrealloc(s->open, sizeof(FILE *) * (size_t)(s->n_files + 1));
+        s->open[s->n_files] = NULL;
+    }
+    return s->n_files++;
 }
 
 void shard_scan_free(shard_scan *s) {

@@ -18,8 +18,9 @@ typedef struct shard_log shard_log;
 /* Open a new log for appending in dir, named by the process id and `tag`. Dies on errors. */
 shard_log *shard_log_open(const char *dir, int tag);
 /* Append a finished run (RUN_DONE) or a failed one (RUN_FAILED with a reason; r may then hold no
- * data), then flush. Dies on I/O errors. */
-void shard_log_write(shard_log *l, const run_result *r, int point, int status, const char *reason);
+ * data), then flush. Returns the record's offset in the log. Dies on I/O errors. */
+long shard_log_write(shard_log *l, const run_result *r, int point, int status, const char *reason);
+const char *shard_log_path(const shard_log *l);
 void shard_log_close(shard_log *l);
 
 /* Where a run's record is: file index into the scan's list, byte offset; file -1 when missing. */
@@ -45,5 +46,7 @@ void shard_scan_free(shard_scan *s);
 /* Read the record of run i (shard_ref). Returns 0 and fills r (free with run_result_free),
  * *status and the reason; -1 when it cannot be read back. */
 int shard_read(const shard_scan *s, long long i, run_result *r, int *status, char *reason, size_t n);
+/* Add a log file to a scan's list (a log this process writes); returns its index. */
+int shard_scan_add_file(shard_scan *s, const char *path);
 
 #endif
