@@ -7,6 +7,7 @@
  * are checked against the parameter table (params.def) and merged. Every error is one message
  * "FILE:LINE:COL: message" with 1-based line and column. */
 #include "scenario.h"
+#include "scenario_internal.h"
 #include "error.h"
 #include <errno.h>
 #include <math.h>
@@ -16,19 +17,6 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-enum {
-    MAX_FILE_BYTES = 4 << 20, /* larger scenario files are refused */
-    MAX_SCALAR = 4096,        /* longest key or value */
-    MAX_DEPTH = 32,           /* deepest nesting of mappings and sequences */
-    MAX_EXTENDS = 16,         /* longest extends chain (files beyond the main one) */
-    MAX_CONDITIONS = 10000,
-    MAX_ORGS = 100000,
-    KEY_MAX = 256             /* longest dotted parameter key we look up */
-};
-
-#define DEFAULT_HORIZON 260
-#define DEFAULT_SEED 1
-#define DEFAULT_REPLICATES 100
 
 /* ---------------------------------------------------------------------------------------------
  * The node tree */
@@ -406,7 +394,7 @@ static void mean_text(char *buf, size_t n, const char *s) {
 }
 
 /* Does some parameter key start with `prefix` followed by a dot? */
-static int is_group(const char *prefix) {
+int scenario_is_group(const char *prefix) {
     size_t len = strlen(prefix);
     if (!len) return 0;
     for (int i = 0; i < PARAMS_COUNT; i++)
@@ -613,7 +601,7 @@ static int param_pair(ctx *c, const sfile *f, const node *k, const node *v, cons
     snprintf(full, sizeof full, "%s%s", prefix, k->str);
     const param_info *pi = params_find(full);
     if (v->kind == N_MAP) {
-        if (is_group(full)) {
+        if (scenario_is_group(full)) {
             char sub[KEY_MAX + 1];
             snprintf(sub, sizeof sub, "%s.", full);
             return param_map(c, f, v, sub, where, ol);
@@ -623,7 +611,7 @@ static int param_pair(ctx *c, const sfile *f, const node *k, const node *v, cons
         return err_node(c, f, k, "unknown key '%s' in %s%s", full, where, mean);
     }
     if (!pi) {
-        if (is_group(full))
+        if (scenario_is_group(full))
             return err_node(c, f, v, "'%s' is a group of parameters: expected a mapping such as { key: value }, got %s",
                             full, got_text(v, got, sizeof got));
         const param_info *s = params_suggest(full);
@@ -662,16 +650,6 @@ static int unknown_key(ctx *c, const sfile *f, const node *k, const char *where,
  * fields it names, for the condition that holds it. Fields are the last component of a key in
  * the group ("deadline_weeks" for mandate.deadline_weeks), checked like any parameter. */
 
-enum timing {
-    TM_WINDOW,  /* at: W (= from), or from/until, or none (the whole run) */
-    TM_NONE,    /* no timing: the whole run */
-    TM_AT0,     /* no timing, or at: 0 */
-    TM_AT,      /* at: W, required */
-    TM_ON_CONS, /* on: {wins: N} | exploration | launch, required */
-    TM_ON_WINS, /* on: {wins: N}, required */
-    TM_ON_STALL /* on: stall, required */
-};
-
 static const char *const timing_text[] = {
     "'at: WEEK', or 'from: WEEK' and/or 'until: WEEK', or no timing (the whole run)",
     "no timing (it holds for the whole run)",
@@ -684,26 +662,7 @@ static const char *const timing_text[] = {
 
 static const char *const timing_keys[] = {"at", "from", "until", "on", NULL};
 
-typedef struct ev_default {
-    const char *field;
-    double v;
-} ev_default;
-
-typedef struct ev_kind {
-    const char *name;
-    const char *group;              /* parameter group of its fields */
-    const char *fields[11];         /* NULL-terminated */
-    enum timing timing;
-    const char *on_key;             /* switch the event sets to 1 */
-    const char *from_key, *until_key; /* TM_WINDOW: the window */
-    const char *week_key;           /* TM_AT: the week */
-    const char *trigger_key;        /* TM_ON_CONS: the choice of trigger */
-    const char *wins_key;           /* TM_ON_CONS, TM_ON_WINS: the number of wins */
-    ev_default defaults[3];         /* applied when the event does not give the field */
-    const char *doc;
-} ev_kind;
-
-static const ev_kind ev_kinds[] = {
+const ev_kind scenario_event_kinds[] = {
     {.name = "champion", .group = "champion",
      .fields = {"designated_motivation", "hours", "burnout", "motivation", "loss_momentum"},
      .timing = TM_WINDOW, .on_key = "champion.designated", .from_key = "champion.from", .until_key = "champion.until",
@@ -750,7 +709,8 @@ static const ev_kind ev_kinds[] = {
      .doc = "tied, motivated colleagues restart a stalled collaboration network-first (Zeist IT): rate 0.02 unless "
             "given (S10)"},
 };
-enum { N_EV_KINDS = (int)(sizeof ev_kinds / sizeof ev_kinds[0]) };
+enum { N_EV_KINDS = (int)(sizeof scenario_event_kinds / sizeof scenario_event_kinds[0]) };
+const int scenario_n_event_kinds = N_EV_KINDS;
 
 enum { ON_NONE, ON_WINS, ON_STALL, ON_EXPLORATION, ON_LAUNCH };
 static const char *const on_words[] = {"stall", "exploration", "launch", NULL};
@@ -758,7 +718,7 @@ static const char *const on_words[] = {"stall", "exploration", "launch", NULL};
 /* An event as parsed: kind, timing, fields. Week values are checked against the horizon once the
  * whole extends chain is read. */
 typedef struct evt {
-    int kind;                        /* index in ev_kinds */
+    int kind;                        /* index in scenario_event_kinds */
     const sfile *f;
     int line, col;                   /* of the intervention key */
     int at, from, until;             /* -1 when not given */
@@ -781,17 +741,17 @@ static void evlist_free(evlist *l) {
 
 static int ev_find(const char *name) {
     for (int i = 0; i < N_EV_KINDS; i++)
-        if (strcmp(ev_kinds[i].name, name) == 0) return i;
+        if (strcmp(scenario_event_kinds[i].name, name) == 0) return i;
     return -1;
 }
 
 static void ev_names(const char **out) {
-    for (int i = 0; i < N_EV_KINDS; i++) out[i] = ev_kinds[i].name;
+    for (int i = 0; i < N_EV_KINDS; i++) out[i] = scenario_event_kinds[i].name;
     out[N_EV_KINDS] = NULL;
 }
 
 /* "a, b, c" of a NULL-terminated list. */
-static void word_list(const char *const *words, char *buf, size_t n) {
+void scenario_word_list(const char *const *words, char *buf, size_t n) {
     size_t k = 0;
     buf[0] = '\0';
     for (int i = 0; words[i]; i++) {
@@ -831,7 +791,7 @@ static int unknown_event_key(ctx *c, const sfile *f, const node *k, const node *
     if (scalar)
         return err_node(c, f, k, "unknown timing key '%.80s' (timing keys: at, from, until, on)", k->str);
     char list[512];
-    word_list(names, list, sizeof list);
+    scenario_word_list(names, list, sizeof list);
     return err_node(c, f, k, "unknown intervention '%.80s' (interventions: %s)", k->str, list);
 }
 
@@ -843,7 +803,7 @@ static int event_field(ctx *c, const sfile *f, const ev_kind *K, const node *k, 
     if (strlen(K->group) + 1 + k->len >= sizeof full)
         return err_node(c, f, k, "unknown field '%.60s...' of '%s'", k->str, K->name);
     snprintf(full, sizeof full, "%s.%s", K->group, k->str);
-    word_list(K->fields, list, sizeof list);
+    scenario_word_list(K->fields, list, sizeof list);
     if (has_field(K, k->str)) {
         const param_info *pi = params_find(full);
         char msg[512];
@@ -930,7 +890,7 @@ static void appendf(char *buf, size_t n, size_t *k, const char *fmt, ...) {
 
 /* The event in flow style, for printing. */
 static void event_render(evt *e) {
-    const ev_kind *K = &ev_kinds[e->kind];
+    const ev_kind *K = &scenario_event_kinds[e->kind];
     char *b = e->text;
     size_t n = sizeof e->text, k = 0;
     appendf(b, n, &k, "{ ");
@@ -979,10 +939,10 @@ static int parse_event(ctx *c, const sfile *f, const node *m, evt *e) {
         const char *names[N_EV_KINDS + 1];
         char list[512];
         ev_names(names);
-        word_list(names, list, sizeof list);
+        scenario_word_list(names, list, sizeof list);
         return err_node(c, f, m, "event without an intervention: expected one of %s", list);
     }
-    const ev_kind *K = &ev_kinds[e->kind];
+    const ev_kind *K = &scenario_event_kinds[e->kind];
     e->line = kk->line;
     e->col = kk->col;
     for (int i = 0; i < npairs(m); i++) {
@@ -1047,7 +1007,7 @@ static int event_overlap(ctx *c, const evlist *before, const evlist *l, int upto
     if (!first) return 0;
     char at[600];
     place_text(at, sizeof at, e->f, first);
-    return err_at(c, e->f, e->line, e->col, "'%s' already given at %s (one per condition)", ev_kinds[e->kind].name,
+    return err_at(c, e->f, e->line, e->col, "'%s' already given at %s (one per condition)", scenario_event_kinds[e->kind].name,
                   at);
 }
 
@@ -1102,7 +1062,7 @@ static void pset(params *p, const char *key, double v) {
 }
 
 static void event_apply(const evt *e, params *p) {
-    const ev_kind *K = &ev_kinds[e->kind];
+    const ev_kind *K = &scenario_event_kinds[e->kind];
     char key[KEY_MAX];
     if (K->on_key) pset(p, K->on_key, 1);
     for (int i = 0; i < 3 && K->defaults[i].field; i++) {
@@ -1148,7 +1108,7 @@ static void events_apply(const evlist *l, params *p) {
 
 /* The record a loaded condition keeps of its events. */
 static void event_spec_fill(event_spec *s, const evt *e) {
-    snprintf(s->kind, sizeof s->kind, "%s", ev_kinds[e->kind].name);
+    snprintf(s->kind, sizeof s->kind, "%s", scenario_event_kinds[e->kind].name);
     s->first_week = e->at >= 0 ? e->at : e->from >= 0 ? e->from : e->on != ON_NONE ? -1 : 0;
     s->line = e->line;
     s->col = e->col;
@@ -1670,7 +1630,7 @@ static int process_file(ctx *c, const sfile *f, int is_main, state *st) {
             if (parse_record(c, f, v, st)) return -1;
         } else {
             const char *s = suggest_word(key, top_keys);
-            if (!s && (params_find(key) || is_group(key)))
+            if (!s && (params_find(key) || scenario_is_group(key)))
                 return err_node(c, f, k,
                                 "unknown key '%s' at the top level (model parameters go under 'parameters:' or "
                                 "inside a condition)",
@@ -1998,8 +1958,8 @@ int scenario_check_sets(const scenario *sc, char *err, size_t n) {
         for (int k = 0; k < cd->n_events; k++) {
             int kind = ev_find(cd->events[k].kind);
             if (kind < 0) continue;
-            const char *key = ev_kinds[kind].timing == TM_WINDOW ? ev_kinds[kind].from_key
-                              : ev_kinds[kind].timing == TM_AT   ? ev_kinds[kind].week_key
+            const char *key = scenario_event_kinds[kind].timing == TM_WINDOW ? scenario_event_kinds[kind].from_key
+                              : scenario_event_kinds[kind].timing == TM_AT   ? scenario_event_kinds[kind].week_key
                                                                  : NULL;
             const param_info *pi = key ? params_find(key) : NULL;
             double week = pi ? params_get(&cd->p, pi) : -1;
@@ -2160,416 +2120,4 @@ void scenario_free(scenario *sc) {
     free(sc->conditions);
     design_free(&sc->design);
     memset(sc, 0, sizeof *sc);
-}
-
-/* ---------------------------------------------------------------------------------------------
- * JSON Schema for scenario files (draft-07), for editors with a YAML language server. It mirrors
- * the loader: additionalProperties false wherever the loader refuses unknown keys. Checks that
- * need the whole file (the horizon, one event of a kind per condition, names of provinces,
- * parameter pairs) are left to `samen check`. */
-
-typedef struct jw {
-    FILE *f;
-    int depth;
-    int first; /* nothing written yet at this depth */
-} jw;
-
-static void jw_str(jw *w, const char *s) {
-    fputc('"', w->f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(w->f, "\\%c", ch);
-        else if (ch == '\n') fputs("\\n", w->f);
-        else if (ch < 0x20) fprintf(w->f, "\\u%04x", ch);
-        else fputc(ch, w->f);
-    }
-    fputc('"', w->f);
-}
-
-static void jw_newline(jw *w) {
-    if (!w->first) fputc(',', w->f);
-    fprintf(w->f, "\n%*s", 2 * w->depth, "");
-    w->first = 0;
-}
-
-/* "key": (the value follows) */
-static void jw_key(jw *w, const char *key) {
-    jw_newline(w);
-    jw_str(w, key);
-    fputs(": ", w->f);
-}
-
-static void jw_open(jw *w) {
-    fputc('{', w->f);
-    w->depth++;
-    w->first = 1;
-}
-
-static void jw_close(jw *w) {
-    w->depth--;
-    if (!w->first) fprintf(w->f, "\n%*s", 2 * w->depth, "");
-    fputc('}', w->f);
-    w->first = 0;
-}
-
-/* "key": <raw JSON text> */
-__attribute__((format(printf, 3, 4))) static void jw_raw(jw *w, const char *key, const char *fmt, ...) {
-    jw_key(w, key);
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(w->f, fmt, ap);
-    va_end(ap);
-}
-
-/* "key": "text" */
-static void jw_text(jw *w, const char *key, const char *text) {
-    jw_key(w, key);
-    jw_str(w, text);
-}
-
-/* "key": {"$ref": "#/definitions/NAME"} */
-static void jw_ref(jw *w, const char *key, const char *prefix, const char *name) {
-    jw_key(w, key);
-    fprintf(w->f, "{\"$ref\": \"#/definitions/%s%s\"}", prefix, name);
-}
-
-/* Is `g` a proper dotted prefix of some parameter key? (the same as is_group) */
-static int group_has_subgroup(const char *g, const char *sub) {
-    char full[KEY_MAX];
-    snprintf(full, sizeof full, "%s%s%s", g, g[0] ? "." : "", sub);
-    return is_group(full);
-}
-
-/* The properties of a parameter mapping under `group` ("" for the top): every key below it,
- * dotted as far as needed, and every subgroup as a nested mapping. */
-static void jw_param_properties(jw *w, const char *group) {
-    size_t gl = strlen(group);
-    for (int i = 0; i < PARAMS_COUNT; i++) {
-        const char *k = params_table[i].key;
-        if (gl && (strncmp(k, group, gl) != 0 || k[gl] != '.')) continue;
-        const char *rest = gl ? k + gl + 1 : k;
-        if (group_has_subgroup(group, rest)) {
-            /* a key that is also a group (none today): either form */
-            char g[KEY_MAX];
-            snprintf(g, sizeof g, "%s", k);
-            jw_key(w, rest);
-            fprintf(w->f, "{\"anyOf\": [{\"$ref\": \"#/definitions/parameter/properties/%s\"}, "
-                          "{\"$ref\": \"#/definitions/group.%s\"}]}",
-                    k, g);
-        } else {
-            jw_ref(w, rest, "parameter/properties/", k);
-        }
-    }
-    /* subgroups: the first component of each key below the group, once */
-    for (int i = 0; i < PARAMS_COUNT; i++) {
-        const char *k = params_table[i].key;
-        if (gl && (strncmp(k, group, gl) != 0 || k[gl] != '.')) continue;
-        const char *rest = gl ? k + gl + 1 : k;
-        const char *dot = strchr(rest, '.');
-        if (!dot) continue;
-        char sub[KEY_MAX], full[KEY_MAX];
-        snprintf(sub, sizeof sub, "%.*s", (int)(dot - rest), rest);
-        snprintf(full, sizeof full, "%.*s", (int)(dot - k), k);
-        int seen = 0;
-        for (int j = 0; j < i && !seen; j++) {
-            const char *kj = params_table[j].key;
-            size_t fl = strlen(full);
-            seen = strncmp(kj, full, fl) == 0 && kj[fl] == '.';
-        }
-        if (seen || params_find(full)) continue;
-        jw_ref(w, sub, "group.", full);
-    }
-}
-
-/* definitions: group.G for every group G. */
-static void jw_groups(jw *w) {
-    for (int i = 0; i < PARAMS_COUNT; i++) {
-        const char *k = params_table[i].key;
-        for (const char *dot = strchr(k, '.'); dot; dot = strchr(dot + 1, '.')) {
-            char g[KEY_MAX], name[KEY_MAX + 8];
-            size_t gl = (size_t)(dot - k);
-            snprintf(g, sizeof g, "%.*s", (int)gl, k);
-            int seen = 0;
-            for (int j = 0; j < i && !seen; j++)
-                seen = strncmp(params_table[j].key, g, gl) == 0 && params_table[j].key[gl] == '.';
-            if (seen) continue;
-            snprintf(name, sizeof name, "group.%s", g);
-            jw_key(w, name);
-            jw_open(w);
-            char desc[KEY_MAX + 64];
-            snprintf(desc, sizeof desc, "the parameters %s.*, nested", g);
-            jw_text(w, "description", desc);
-            jw_raw(w, "type", "\"object\"");
-            jw_raw(w, "additionalProperties", "false");
-            jw_key(w, "properties");
-            jw_open(w);
-            jw_param_properties(w, g);
-            jw_close(w);
-            jw_close(w);
-        }
-    }
-}
-
-static void jw_event_kind(jw *w, const ev_kind *K) {
-    char name[64], key[KEY_MAX], list[512];
-    snprintf(name, sizeof name, "event.%s", K->name);
-    jw_key(w, name);
-    jw_open(w);
-    jw_text(w, "description", K->doc);
-    jw_raw(w, "type", "\"object\"");
-    int at_req = K->timing == TM_AT, on_req = K->timing >= TM_ON_CONS;
-    jw_raw(w, "required", "[\"%s\"%s]", K->name, at_req ? ", \"at\"" : on_req ? ", \"on\"" : "");
-    jw_raw(w, "additionalProperties", "false");
-    jw_key(w, "properties");
-    jw_open(w);
-    /* the intervention and its fields */
-    jw_key(w, K->name);
-    jw_open(w);
-    word_list(K->fields, list, sizeof list);
-    char desc[1024];
-    snprintf(desc, sizeof desc, "fields: %s (each is %s.FIELD)", list, K->group);
-    jw_text(w, "description", desc);
-    jw_raw(w, "type", "[\"object\", \"null\"]");
-    jw_raw(w, "additionalProperties", "false");
-    jw_key(w, "properties");
-    jw_open(w);
-    for (int i = 0; K->fields[i]; i++) {
-        snprintf(key, sizeof key, "%s.%s", K->group, K->fields[i]);
-        jw_ref(w, K->fields[i], "parameter/properties/", key);
-    }
-    jw_close(w);
-    jw_close(w);
-    /* its timing */
-    switch (K->timing) {
-    case TM_WINDOW:
-        jw_raw(w, "at", "{\"$ref\": \"#/definitions/week\"}");
-        jw_raw(w, "from", "{\"$ref\": \"#/definitions/week\"}");
-        jw_raw(w, "until", "{\"$ref\": \"#/definitions/until\"}");
-        break;
-    case TM_AT0:
-        jw_raw(w, "at", "{\"description\": \"it holds for the whole run\", \"const\": 0}");
-        break;
-    case TM_AT:
-        jw_raw(w, "at", "{\"$ref\": \"#/definitions/week\"}");
-        break;
-    case TM_ON_CONS:
-        jw_raw(w, "on", "{\"description\": \"after N wins, when exploration ends, or at launch\", "
-                        "\"oneOf\": [{\"$ref\": \"#/definitions/on_wins\"}, "
-                        "{\"enum\": [\"exploration\", \"launch\"]}]}");
-        break;
-    case TM_ON_WINS:
-        jw_raw(w, "on", "{\"$ref\": \"#/definitions/on_wins\"}");
-        break;
-    case TM_ON_STALL:
-        jw_raw(w, "on", "{\"description\": \"when a collaboration stalls\", \"const\": \"stall\"}");
-        break;
-    case TM_NONE:
-        break;
-    }
-    jw_close(w);
-    if (K->timing == TM_WINDOW)
-        jw_raw(w, "not", "{\"anyOf\": [{\"required\": [\"at\", \"from\"]}, {\"required\": [\"at\", \"until\"]}]}");
-    jw_close(w);
-}
-
-void scenario_write_json_schema(FILE *f) {
-    jw w = {f, 0, 1};
-    static const char ident[] = "^[A-Za-z0-9_.-]{1,63}$";
-    jw_open(&w);
-    jw_text(&w, "$schema", "http://json-schema.org/draft-07/schema#");
-    jw_text(&w, "title", "samen scenario file");
-    jw_text(&w, "description",
-            "A scenario for samen (build/samen run FILE). Generated by `samen params --json-schema` from the parameter "
-            "table; see docs/scenarios.md. `samen check FILE` also checks what a schema cannot: the horizon of "
-            "events, one event of a kind per condition, province names, parameter pairs.");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_raw(&w, "name", "{\"description\": \"names the output (NAME.h5); default: the file name\", "
-                       "\"type\": \"string\", "
-                       "\"pattern\": \"%s\"}", ident);
-    jw_raw(&w, "title", "{\"description\": \"the question, in words; written to the output\", \"type\": \"string\", "
-                        "\"maxLength\": 255}");
-    jw_raw(&w, "extends", "{\"description\": \"a parent scenario file, relative to this one; this file overrides "
-                          "it\", \"type\": \"string\", \"minLength\": 1}");
-    jw_raw(&w, "horizon", "{\"description\": \"simulated weeks\", \"type\": \"integer\", \"minimum\": 1, "
-                          "\"maximum\": 5200, \"default\": %d}", DEFAULT_HORIZON);
-    jw_raw(&w, "seed", "{\"description\": \"base seed of every random draw\", \"type\": \"integer\", \"minimum\": 0, "
-                       "\"maximum\": 4294967295, \"default\": %d}", DEFAULT_SEED);
-    jw_raw(&w, "replicates", "{\"description\": \"independent worlds per condition (paired across conditions)\", "
-                             "\"type\": \"integer\", \"minimum\": 1, \"maximum\": 1000000, \"default\": %d}",
-           DEFAULT_REPLICATES);
-    jw_raw(&w, "world", "{\"$ref\": \"#/definitions/world\"}");
-    jw_raw(&w, "parameters", "{\"description\": \"parameter overrides for every condition\", \"anyOf\": "
-                             "[{\"type\": \"null\"}, {\"$ref\": \"#/definitions/parameters\"}]}");
-    jw_raw(&w, "events", "{\"description\": \"interventions for every condition, applied before each condition's "
-                         "own keys\", \"$ref\": \"#/definitions/events\"}");
-    jw_raw(&w, "sweep",
-           "{\"description\": \"full factorial design: parameter key -> list of values\", \"type\": \"object\", "
-           "\"minProperties\": 1, \"additionalProperties\": {\"type\": \"array\", \"minItems\": 1}}");
-    jw_raw(&w, "sample",
-           "{\"description\": \"sampled design over parameter ranges\", \"type\": \"object\", "
-           "\"additionalProperties\": false, \"required\": [\"method\", \"points\", \"ranges\"], \"properties\": {"
-           "\"method\": {\"enum\": [\"latin_hypercube\", \"sobol\", \"saltelli\"]}, "
-           "\"points\": {\"description\": \"points (saltelli: base rows n; n (k + 2) points)\", \"type\": \"integer\", "
-           "\"minimum\": 2}, "
-           "\"ranges\": {\"type\": \"object\", \"minProperties\": 1, \"additionalProperties\": {\"type\": \"array\", "
-           "\"minItems\": 2, \"maxItems\": 2, \"items\": {\"type\": \"number\"}}}}}");
-    jw_raw(&w, "record",
-           "{\"description\": \"what the output keeps\", \"type\": \"object\", \"additionalProperties\": false, "
-           "\"properties\": {\"every\": {\"type\": \"integer\", \"minimum\": 1, \"maximum\": 5200}, "
-           "\"series\": {\"type\": \"boolean\"}, \"projects\": {\"type\": \"boolean\"}}}");
-    jw_key(&w, "conditions");
-    jw_open(&w);
-    jw_text(&w, "description", "named variants to compare; each holds parameter overrides and events");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "minProperties", "1");
-    jw_raw(&w, "patternProperties", "{\"%s\": {\"anyOf\": [{\"type\": \"null\"}, {\"$ref\": "
-                                    "\"#/definitions/condition\"}]}}",
-           ident);
-    jw_raw(&w, "additionalProperties", "false");
-    jw_close(&w);
-    jw_close(&w);
-
-    jw_key(&w, "definitions");
-    jw_open(&w);
-    /* world */
-    jw_key(&w, "world");
-    jw_open(&w);
-    jw_text(&w, "description", "the organisations: named, generated, or both (at least two); replaces the parent's");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_raw(&w, "organisations", "{\"type\": \"array\", \"items\": {\"$ref\": \"#/definitions/organisation\"}}");
-    jw_raw(&w, "generate", "{\"$ref\": \"#/definitions/generate\"}");
-    jw_close(&w);
-    jw_close(&w);
-    jw_key(&w, "organisation");
-    jw_open(&w);
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "required", "[\"name\", \"employees\"]");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_raw(&w, "name", "{\"type\": \"string\", \"minLength\": 1, \"maxLength\": 63}");
-    jw_raw(&w, "employees", "{\"description\": \"number of employees (agents)\", \"type\": \"number\", "
-                            "\"exclusiveMinimum\": 0, \"maximum\": 10000000}");
-    jw_raw(&w, "power", "{\"description\": \"weight in quotas and power asymmetry (inhabitants, budget); default: "
-                        "employees\", \"type\": \"number\", \"exclusiveMinimum\": 0}");
-    jw_raw(&w, "failure_tolerance", "{\"description\": \"default: drawn from culture.failure_tolerance_a/b\", "
-                                    "\"type\": \"number\", \"minimum\": 0, \"maximum\": 1}");
-    jw_raw(&w, "region", "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 1000000, \"default\": 0}");
-    jw_raw(&w, "kind", "{\"enum\": [\"municipality\", \"province\", \"other\"], \"default\": \"municipality\"}");
-    jw_raw(&w, "province", "{\"description\": \"the name of an organisation of kind province in this list\", "
-                           "\"type\": \"string\", \"minLength\": 1, \"maxLength\": 63}");
-    jw_close(&w);
-    jw_close(&w);
-    jw_key(&w, "generate");
-    jw_open(&w);
-    jw_text(&w, "description", "organisations drawn in addition to the named ones: sizes ~ LogNormal(ln "
-                               "median_employees, sigma_ln), spread over regions");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "required", "[\"count\"]");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_raw(&w, "count", "{\"type\": \"integer\", \"minimum\": 0, \"maximum\": 100000}");
-    jw_raw(&w, "median_employees", "{\"type\": \"number\", \"exclusiveMinimum\": 0, \"maximum\": 10000000}");
-    jw_raw(&w, "sigma_ln", "{\"type\": \"number\", \"minimum\": 0, \"maximum\": 10, \"default\": 0.7}");
-    jw_raw(&w, "regions", "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 100000, \"default\": 1}");
-    jw_close(&w);
-    jw_raw(&w, "if", "{\"properties\": {\"count\": {\"minimum\": 1}}}");
-    jw_raw(&w, "then", "{\"required\": [\"median_employees\"]}");
-    jw_close(&w);
-
-    /* parameters: every key once (from the parameter table), then the ways to write them */
-    jw_key(&w, "parameter");
-    jw_open(&w);
-    jw_text(&w, "description", "every model parameter by its dotted key (samen params, docs/parameters.md)");
-    jw_raw(&w, "type", "\"object\"");
-    jw_key(&w, "properties");
-    params_write_json_schema(f);
-    w.first = 0;
-    jw_close(&w);
-    jw_key(&w, "parameters");
-    jw_open(&w);
-    jw_text(&w, "description", "parameter overrides, dotted (network.cross_org_degree: 1) or nested "
-                               "(network: { cross_org_degree: 1 })");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_param_properties(&w, "");
-    jw_close(&w);
-    jw_close(&w);
-    jw_groups(&w);
-    jw_key(&w, "condition");
-    jw_open(&w);
-    jw_text(&w, "description", "a condition: parameter overrides (dotted or nested), a description and events");
-    jw_raw(&w, "type", "\"object\"");
-    jw_raw(&w, "additionalProperties", "false");
-    jw_key(&w, "properties");
-    jw_open(&w);
-    jw_raw(&w, "description", "{\"type\": \"string\", \"maxLength\": 255}");
-    jw_raw(&w, "events", "{\"$ref\": \"#/definitions/events\"}");
-    jw_param_properties(&w, "");
-    jw_close(&w);
-    jw_close(&w);
-
-    /* events */
-    jw_key(&w, "events");
-    jw_open(&w);
-    jw_text(&w, "description", "interventions: each event is one intervention with its fields and its timing "
-                               "(at, from/until, on); at most one of each intervention per condition");
-    jw_raw(&w, "type", "[\"array\", \"null\"]");
-    jw_raw(&w, "items", "{\"$ref\": \"#/definitions/event\"}");
-    jw_close(&w);
-    jw_key(&w, "event");
-    jw_open(&w);
-    jw_raw(&w, "type", "\"object\"");
-    jw_key(&w, "oneOf");
-    fputc('[', f);
-    for (int i = 0; i < N_EV_KINDS; i++)
-        fprintf(f, "%s{\"$ref\": \"#/definitions/event.%s\"}", i ? ", " : "", ev_kinds[i].name);
-    fputc(']', f);
-    jw_close(&w);
-    jw_raw(&w, "week", "{\"description\": \"a week of the run, from 0 (before the horizon)\", \"type\": \"integer\", "
-                       "\"minimum\": 0, \"maximum\": 5199}");
-    jw_raw(&w, "until", "{\"description\": \"the first week it no longer holds (at most the horizon)\", \"type\": "
-                        "\"integer\", \"minimum\": 1, \"maximum\": 5200}");
-    jw_raw(&w, "on_wins", "{\"description\": \"after this many wins of a collaboration\", \"type\": \"object\", "
-                          "\"required\": [\"wins\"], \"additionalProperties\": false, \"properties\": {\"wins\": "
-                          "{\"type\": \"integer\", \"minimum\": 1, \"maximum\": 64}}}");
-    for (int i = 0; i < N_EV_KINDS; i++) jw_event_kind(&w, &ev_kinds[i]);
-    jw_close(&w);
-    jw_close(&w);
-    fputc('\n', f);
-}
-
-int scenario_build_design(scenario *sc, char *err, size_t n) {
-    design *d = &sc->design;
-    if (d->method == DESIGN_NONE) {
-        d->n_points = 1;
-        return 0;
-    }
-    if (design_build(d, sc->seed, err, n)) return -1;
-    for (int p = 0; p < d->n_points; p++)
-        for (int c = 0; c < sc->n_conditions; c++) {
-            params q = sc->conditions[c].p;
-            design_apply(d, p, &q);
-            const char *m = params_check_all(&q);
-            if (m) {
-                size_t k = (size_t)snprintf(err, n, "design point %d (", p);
-                for (int f = 0; f < d->n_factors && k < n; f++) {
-                    char v[64];
-                    params_format(d->factor[f].pi, d->x[(size_t)p * d->n_factors + f], v, sizeof v);
-                    k += (size_t)snprintf(err + k, n - k, "%s%s = %s", f ? ", " : "", d->factor[f].pi->key, v);
-                }
-                if (k < n) snprintf(err + k, n - k, "), condition '%s': %s", sc->conditions[c].name, m);
-                return -1;
-            }
-        }
-    return 0;
 }
