@@ -133,6 +133,7 @@ params-doc: $(BUILD)/samen
 
 docs: params-doc # regenerate the generated parts of docs/ (parameters, output tables)
 	$(PYTHON) scripts/metrics-doc.py
+	scripts/odd-params.sh $(BUILD)/samen docs/ODD.md
 
 asan:
 	$(MAKE) BUILD=build-asan OPT="-O1 -g" SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer" \

@@ -163,13 +163,23 @@ double project_social_share(const model *m, const project *pj, int j) {
     return ties ? (double)in / ties : 0;
 }
 
+/* The joining kernel of S2, pure: the noise eps is drawn by the caller. The docking test
+ * (sim/docking.c) runs this same function. */
+double recruit_utility(const params *p, double m, double fit, double T, double phi, double U, double risk,
+                       double rho, double psi, double theta, double eps) {
+    return p->beta_m * m + p->beta_f * fit + p->beta_T * T + p->beta_soc * phi + p->beta_U * U -
+           p->beta_r * risk * rho * (1 - psi) - theta + eps;
+}
+
+int recruit_joins(double u, int tie_joins) { return tie_joins ? u >= 0 : u > 0; }
+
 /* The joining utility of j (S2), invited with trust T, phi the share of j's ties in the team.
  * Draws the logistic noise from m->r. */
 double project_utility(model *m, const project *pj, int j, double T, double phi) {
     const params *p = m->p;
-    return p->beta_m * m->ag.m[j] + p->beta_f * project_fit(m, pj, j) + p->beta_T * T + p->beta_soc * phi +
-           p->beta_U * m->U - p->beta_r * pj->risk * m->ag.rho[j] * (1 - org_psi(m, j)) - m->ag.theta[j] +
-           (p->s_eps > 0 ? gsl_ran_logistic(m->r, p->s_eps) : 0);
+    double eps = p->s_eps > 0 ? gsl_ran_logistic(m->r, p->s_eps) : 0;
+    return recruit_utility(p, m->ag.m[j], project_fit(m, pj, j), T, phi, m->U, pj->risk, m->ag.rho[j],
+                           org_psi(m, j), m->ag.theta[j], eps);
 }
 
 /* One round of invitations: every member invites each eligible tie with probability
@@ -207,8 +217,8 @@ void project_recruit_round(model *m, project *pj, uint32_t round, double thresho
                 if (!rng_bernoulli(m->r, pi)) continue;
             }
             world_sync_agent(m, j);
-            if (project_utility(m, pj, j, m->ed.T[e], project_social_share(m, pj, j)) + threshold_drop > 0)
-                project_add_member(m, pj, j, 0, 0);
+            double u = project_utility(m, pj, j, m->ed.T[e], project_social_share(m, pj, j)) + threshold_drop;
+            if (recruit_joins(u, 0)) project_add_member(m, pj, j, 0, 0);
         }
     }
     free(ties);

@@ -102,7 +102,7 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
             if (m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
             if (domain >= 0 && m->ag.dom[a] != domain) continue;
             world_sync_agent(m, a);
-            if (project_utility(m, pj, a, net_prototrust(m, poster, a), 0) <= 0) continue;
+            if (!recruit_joins(project_utility(m, pj, a, net_prototrust(m, poster, a), 0), 0)) continue;
             if (n == cap) {
                 cap *= 2;
                 cand = xrealloc(cand, sizeof(int) * (size_t)cap);
@@ -260,7 +260,7 @@ void intervention_stalled(model *m, project *pj) {
             if (!partner || m->ag.load[j] >= (int)p->L_max) continue;
             world_sync_agent(m, j);
             net_sync(m, e);
-            if (project_utility(m, pj, j, m->ed.T[e], 0) > 0) seed = j;
+            if (recruit_joins(project_utility(m, pj, j, m->ed.T[e], 0), 0)) seed = j;
         }
     }
     if (seed < 0) return;
@@ -471,7 +471,7 @@ static void crisis_mobilise(model *m, project *cp) {
         if (!in && !seedling) continue;
         rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->t, RNG_CRISIS, 1);
         world_sync_agent(m, a);
-        if (project_utility(m, cp, a, T, ties ? (double)in / ties : 0) > 0) {
+        if (recruit_joins(project_utility(m, cp, a, T, ties ? (double)in / ties : 0), 0)) {
             m->mobilised[a] = 1;
             m->n_mobilised++;
         }

@@ -29,8 +29,9 @@ static const char USAGE[] =
     "  samen compare OUT.h5 [--baseline NAME] [--metric NAME,...] [--width W] [--csv | --json]\n"
     "      Each condition against the baseline, per outcome: means, paired difference with a\n"
     "      95% bootstrap interval, P(better), rank; Sobol indices for a Saltelli design.\n"
-    "  samen params [--markdown | --json-schema]\n"
-    "      The parameter dictionary (every model parameter, default, range, unit, meaning).\n"
+    "  samen params [--markdown | --json-schema | --odd]\n"
+    "      The parameter dictionary (every model parameter, default, range, unit, meaning,\n"
+    "      source); --odd: the table of docs/ODD.md section 10.\n"
     "  samen --version | --help\n"
     "\n"
     "Exit status: 0 success, 1 runtime failure, 2 bad input, 130/143 interrupted.\n"
@@ -259,6 +260,7 @@ static int cmd_params(int argc, char **argv) {
     if (argc == 2) params_text(stdout);
     else if (!strcmp(argv[2], "--markdown")) params_write_markdown(stdout);
     else if (!strcmp(argv[2], "--json-schema")) scenario_write_json_schema(stdout);
+    else if (!strcmp(argv[2], "--odd")) params_write_odd(stdout);
     else usage_error("unknown option '%s' for params", argv[2]);
     return 0;
 }

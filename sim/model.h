@@ -205,6 +205,14 @@ void project_start_negotiation(model *m, project *pj, int full_scope);
 void project_trust_update(model *m, project *pj, int cross_only, double gain, double loss);
 double project_fit(const model *m, const project *pj, int a);
 double project_utility(model *m, const project *pj, int j, double T, double phi);
+/* The joining kernel of S2 (formation.c): u = beta_m m + beta_f fit + beta_T T + beta_soc phi + beta_U U
+ * - beta_r risk rho (1 - psi) - theta + eps, with the logistic noise eps already drawn (0 when s_eps = 0). */
+double recruit_utility(const params *p, double m, double fit, double T, double phi, double U, double risk,
+                       double rho, double psi, double theta, double eps);
+/* The joining decision on u. The model joins on u > 0 (tie_joins = 0): with continuous noise a tie has
+ * probability 0. tie_joins = 1 joins on u >= 0, the threshold rule phi >= theta of the deterministic
+ * docking (s_eps = 0), where ties are exact. */
+int recruit_joins(double u, int tie_joins);
 double project_social_share(const model *m, const project *pj, int j);
 double project_progress(const project *pj);
 double project_initial_momentum(model *m, project *pj); /* mean engagement at E = 0.5 */

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 typedef struct params {
-#define SAMEN_PARAM(id, key, type, def, lo, hi, unit, doc) double id;
+#define SAMEN_PARAM(id, key, type, def, lo, hi, unit, doc, source) double id;
 #include "params.def"
 #undef SAMEN_PARAM
 } params;
@@ -19,11 +19,12 @@ typedef struct param_info {
     double def, lo, hi;  /* default and inclusive range */
     const char *unit;    /* for CHOICE: the words, separated by '|' */
     const char *doc;
+    const char *source;  /* where the default comes from, or "assumption" */
     size_t offset;       /* of the field in struct params */
 } param_info;
 
 enum { PARAMS_COUNT =
-#define SAMEN_PARAM(id, key, type, def, lo, hi, unit, doc) +1
+#define SAMEN_PARAM(id, key, type, def, lo, hi, unit, doc, source) +1
 #include "params.def"
 #undef SAMEN_PARAM
 };
@@ -34,6 +35,8 @@ extern const param_info params_table[PARAMS_COUNT];
 void params_defaults(params *p);
 /* The table row of a dotted key, or NULL. */
 const param_info *params_find(const char *key);
+/* Levenshtein distance of two short strings (99 when one is longer than 63 characters). */
+int params_edit_distance(const char *a, const char *b);
 /* The table row whose key is closest to `key` (edit distance), for "did you mean"; NULL if none is close. */
 const param_info *params_suggest(const char *key);
 double params_get(const params *p, const param_info *pi);
@@ -52,6 +55,8 @@ void params_format(const param_info *pi, double v, char *buf, size_t n);
 
 /* The dictionary: Markdown table, or a JSON Schema fragment, written to f. */
 void params_write_markdown(FILE *f);
+/* The parameter table of docs/ODD.md section 10 (what sits between its params markers). */
+void params_write_odd(FILE *f);
 void params_write_json_schema(FILE *f);
 
 #endif

@@ -37,6 +37,7 @@ enum rng_stream {
     RNG_MANDATE,          /* per mandated project and week: hold-back */
     RNG_REVIVAL,          /* per stalled project and week: restart */
     RNG_NUDGE,            /* per project: personal invitations */
+    RNG_DOCKING,          /* docking test: random threshold populations (not used by the model) */
     N_RNG_STREAMS         /* new streams go just above this line; never renumber */
 };
 

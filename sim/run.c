@@ -63,9 +63,15 @@ static void observe(model *m) {
 }
 
 /* Records in id order: ordinary opportunities first (by arrival), then mandated and crisis ones. */
+typedef struct record_order {
+    int32_t id;
+    int index;                 /* in m->proj */
+} record_order;
+
 static int cmp_record_id(const void *a, const void *b) {
-    int x = ((const project_record *)a)->id, y = ((const project_record *)b)->id;
-    return (x > y) - (x < y);
+    const record_order *x = a, *y = b;
+    if (x->id != y->id) return (x->id > y->id) - (x->id < y->id);
+    return (x->index > y->index) - (x->index < y->index);
 }
 
 void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out) {
@@ -109,17 +115,31 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     }
     m->t = m->T;
 
-    out->n_projects = m->n_proj;
-    out->projects = xmalloc(sizeof(project_record) * (size_t)(m->n_proj + 1));
-    for (int i = 0; i < m->n_proj; i++) {
-        project *pj = &m->proj[i];
+    /* The records in id order, each with its partner organisations. */
+    int n = m->n_proj, n_partners = 0;
+    record_order *order = xmalloc(sizeof(record_order) * (size_t)(n + 1));
+    for (int i = 0; i < n; i++) {
+        order[i] = (record_order){m->proj[i].rec.id, i};
+        n_partners += m->proj[i].n_part;
+    }
+    qsort(order, (size_t)n, sizeof *order, cmp_record_id);
+    out->n_projects = n;
+    out->projects = xmalloc(sizeof(project_record) * (size_t)(n + 1));
+    out->partner_first = xmalloc(sizeof(int32_t) * (size_t)(n + 1));
+    out->partners = xmalloc(sizeof(int32_t) * (size_t)(n_partners + 1));
+    out->partner_first[0] = 0;
+    for (int k = 0; k < n; k++) {
+        project *pj = &m->proj[order[k].index];
         project_record *r = &pj->rec;
         if (pj->status == PS_STALLED) r->outcome = OUTCOME_STALLED;
         else if (project_is_active(pj)) r->outcome = OUTCOME_ACTIVE;
         r->alignment = pj->g;
         r->structure = pj->S;
         r->momentum = pj->E;
-        out->projects[i] = *r;
+        out->projects[k] = *r;
+        int32_t at = out->partner_first[k];
+        for (int j = 0; j < pj->n_part; j++) out->partners[at + j] = pj->part[j];
+        out->partner_first[k + 1] = at + pj->n_part;
         free(pj->mem);
         free(pj->pair);
         free(pj->op_agents);
@@ -127,7 +147,7 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
         free(pj->former);
         free(pj->former_gen);
     }
-    qsort(out->projects, (size_t)out->n_projects, sizeof(project_record), cmp_record_id);
+    free(order);
     run_summarise(sc, out);
 
     free(m->proj);
@@ -207,6 +227,10 @@ void run_summarise(const scenario *sc, run_result *out) {
 void run_result_free(run_result *r) {
     free(r->ts);
     free(r->projects);
+    free(r->partner_first);
+    free(r->partners);
     r->ts = NULL;
     r->projects = NULL;
+    r->partner_first = NULL;
+    r->partners = NULL;
 }

@@ -46,8 +46,18 @@ typedef struct run_result {
     double *ts;                  /* ts[v * (T + 1) + t], owned */
     project_record *projects;    /* one per opportunity, in id order, owned */
     int n_projects;
+    /* The partner organisations of every project (indices into world_organisations), row by
+     * row: those of projects[i] are partners[partner_first[i] .. partner_first[i + 1]), as many
+     * as projects[i].partners. Both owned; partner_first NULL: no project lists any. */
+    int32_t *partner_first;      /* [n_projects + 1] */
+    int32_t *partners;
     double summary[N_SUM];
 } run_result;
+
+/* Partner rows of a run (the sum of its projects' partner counts). */
+static inline int run_n_partners(const run_result *r) {
+    return r->partner_first && r->n_projects >= 0 ? r->partner_first[r->n_projects] : 0;
+}
 
 /* Metadata tables for writers and docs (same order as the enums). */
 typedef struct metric_info {
@@ -58,6 +68,18 @@ typedef struct metric_info {
 extern const metric_info ts_info[N_TS];
 extern const metric_info sum_info[N_SUM];
 extern const metric_info proj_info[N_PROJ];
+
+/* The organisations of a scenario's world as every run builds them, named ones first, then the
+ * generated ones (whose sizes come from the scenario seed alone): the same in every condition and
+ * replicate. */
+typedef struct org_summary {
+    char name[SCENARIO_NAME_MAX];  /* a generated organisation: "generated_K", K = 0, 1, ... */
+    int employees;                 /* employees simulated (the size rounded, at least 1) */
+    int region;
+    int kind;                      /* enum org_kind */
+} org_summary;
+/* Fill out[0 .. n - 1] (out may be NULL) and return n, the number of organisations. world.c */
+int world_organisations(const scenario *sc, org_summary *out);
 
 /* Run one simulation. Deterministic in (scenario, condition, replicate); thread-safe.
  * `threads` > 1 lets a large world use that many threads inside the run (same results). */

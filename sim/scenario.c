@@ -354,21 +354,6 @@ static int parse_tree(ctx *c, sfile *f) {
 /* ---------------------------------------------------------------------------------------------
  * Helpers for interpretation */
 
-static int edit_distance(const char *a, const char *b) {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int d[64][64];
-    for (size_t i = 0; i <= la; i++) d[i][0] = (int)i;
-    for (size_t j = 0; j <= lb; j++) d[0][j] = (int)j;
-    for (size_t i = 1; i <= la; i++)
-        for (size_t j = 1; j <= lb; j++) {
-            int v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < v) v = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < v) v = d[i][j - 1] + 1;
-            d[i][j] = v;
-        }
-    return d[la][lb];
-}
 
 /* How far a misspelling may be from a word to be suggested. */
 static int near_enough(const char *typed, int d) {
@@ -381,7 +366,7 @@ static const char *suggest_word(const char *typed, const char *const *words) {
     const char *best = NULL;
     int bestd = 1 << 30;
     for (int i = 0; words[i]; i++) {
-        int d = edit_distance(typed, words[i]);
+        int d = params_edit_distance(typed, words[i]);
         if (d < bestd) bestd = d, best = words[i];
     }
     return best && near_enough(typed, bestd) ? best : NULL;
@@ -410,7 +395,7 @@ static const char *suggest_group(const char *typed, char *buf, size_t n) {
         for (const char *dot = strchr(k, '.'); dot; dot = strchr(dot + 1, '.')) {
             char g[KEY_MAX];
             snprintf(g, sizeof g, "%.*s", (int)(dot - k), k);
-            int d = edit_distance(typed, g);
+            int d = params_edit_distance(typed, g);
             if (d < bestd) {
                 bestd = d;
                 snprintf(buf, n, "%s", g);

@@ -7,6 +7,7 @@
 #include "rng.h"
 #include <gsl/gsl_randist.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -195,6 +196,46 @@ static void cross_ties(model *m, int a, const double *cum, const region_index *r
     }
 }
 
+/* The size of generated organisation i: drawn from the scenario seed alone, so the same in every
+ * replicate and condition. */
+static double generated_size(gsl_rng *r, const scenario *sc, int i) {
+    rng_reset(r, sc->seed, WORLD_ORGS_REPLICATE, (uint32_t)i, 0, RNG_WORLD_ORGS, 0);
+    return sc->gen.median_employees * exp(gsl_ran_gaussian(r, sc->gen.sigma_ln));
+}
+
+static int generated_region(const scenario *sc, int i) { return sc->gen.regions > 0 ? i % sc->gen.regions : 0; }
+
+/* Employees simulated for an organisation of this size. */
+static int org_agents(double employees) {
+    int n = (int)lround(employees);
+    return n < 1 ? 1 : n;
+}
+
+int world_organisations(const scenario *sc, org_summary *out) {
+    int n = sc->n_orgs + sc->gen.count;
+    if (!out) return n;
+    for (int i = 0; i < sc->n_orgs; i++) {
+        const org_spec *s = &sc->orgs[i];
+        org_summary *o = &out[i];
+        memset(o, 0, sizeof *o);
+        snprintf(o->name, sizeof o->name, "%s", s->name);
+        o->employees = org_agents(s->employees);
+        o->region = s->region;
+        o->kind = s->kind;
+    }
+    gsl_rng *r = sc->gen.count > 0 ? rng_alloc() : NULL;
+    for (int i = 0; i < sc->gen.count; i++) {
+        org_summary *o = &out[sc->n_orgs + i];
+        memset(o, 0, sizeof *o);
+        snprintf(o->name, sizeof o->name, "generated_%d", i);
+        o->employees = org_agents(generated_size(r, sc, i));
+        o->region = generated_region(sc, i);
+        o->kind = ORG_MUNICIPALITY;
+    }
+    if (r) rng_free(r);
+    return n;
+}
+
 static void build_orgs(model *m) {
     const scenario *sc = m->sc;
     const params *p = m->p;
@@ -211,13 +252,12 @@ static void build_orgs(model *m) {
         m->orgs[i].province = s->province;
     }
     for (int i = 0; i < sc->gen.count; i++) {
-        rng_reset(m->r, sc->seed, WORLD_ORGS_REPLICATE, (uint32_t)i, 0, RNG_WORLD_ORGS, 0);
-        double size = sc->gen.median_employees * exp(gsl_ran_gaussian(m->r, sc->gen.sigma_ln));
+        double size = generated_size(m->r, sc, i);
         org *g = &m->orgs[sc->n_orgs + i];
         g->employees = size;
         g->power = size;
         g->psi = -1;
-        g->region = sc->gen.regions > 0 ? i % sc->gen.regions : 0;
+        g->region = generated_region(sc, i);
         g->kind = ORG_MUNICIPALITY;
         g->province = -1;
     }
@@ -240,8 +280,7 @@ void world_build(model *m) {
     for (int i = 0; i < m->n_orgs; i++) {
         org *g = &m->orgs[i];
         g->first = total;
-        g->n = (int)lround(g->employees);
-        if (g->n < 1) g->n = 1;
+        g->n = org_agents(g->employees);
         total += g->n;
     }
     agents *ag = &m->ag;
