@@ -131,8 +131,9 @@ bench: $(DEPS_STAMP) $(BUILD)/samen $(BUILD)/bench
 params-doc: $(BUILD)/samen
 	$(BUILD)/samen params --markdown > docs/parameters.md
 
-docs: params-doc # regenerate the generated parts of docs/ (parameters, output tables)
+docs: params-doc # regenerate the generated parts of docs/ and scenarios/schema.json
 	$(PYTHON) scripts/metrics-doc.py
+	$(BUILD)/samen params --json-schema > scenarios/schema.json
 	scripts/odd-params.sh $(BUILD)/samen docs/ODD.md
 
 asan:
