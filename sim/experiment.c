@@ -169,8 +169,10 @@ static int injected_failure(int p, int c, int r) {
 }
 
 /* One run, into the thread's log; a die() inside the run records it as failed instead of ending
- * the experiment. Returns the record's offset in the log; *n_proj its project rows. */
-static long run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, shard_log *log, int *n_proj) {
+ * the experiment. Returns the record's offset in the log; *n_proj its project rows, *n_part its
+ * partner rows. */
+static long run_one(const scenario *sc, const design *d, int p, int c, int r, int inner, shard_log *log, int *n_proj,
+                    int *n_part) {
     scenario local = *sc;
     condition cond = sc->conditions[c];
     design_apply(d, p, &cond.p);
@@ -186,7 +188,7 @@ static long run_one(const scenario *sc, const design *d, int p, int c, int r, in
     rr.horizon = sc->horizon;
     jmp_buf trap;
     long at;
-    *n_proj = 0;
+    *n_proj = *n_part = 0;
     if (check) {
         char why[300];
         snprintf(why, sizeof why, "parameters at this design point: %s", check);
@@ -198,6 +200,7 @@ static long run_one(const scenario *sc, const design *d, int p, int c, int r, in
         error_set_trap(NULL);
         at = shard_log_write(log, &rr, p, RUN_DONE, NULL);
         *n_proj = rr.n_projects;
+        *n_part = run_n_partners(&rr);
         run_result_free(&rr);
     } else {
         /* the run's own allocations are lost with it */
@@ -286,7 +289,7 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     /* The output is written while the runs go: whoever finishes a run and finds the writer free
      * writes every run that is ready, in run order (series, summaries, status). The project table
      * follows at the end, when its size is known. */
-    output_options oo = {opt->design, opt->record_every, opt->projects, -2, opt->argc, opt->argv, opt->threads};
+    output_options oo = {opt->design, opt->record_every, opt->projects, -2, 0, opt->argc, opt->argv, opt->threads};
     output *o = output_open_with(opt->out_path, sc, &oo);
     long long next = 0;
     int failed = 0;
@@ -323,11 +326,12 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
         if (stop_signal) continue;
         long long i = work[w];
         int tid = outer > 1 ? omp_get_thread_num() : 0;
-        int n_proj = 0;
-        long at = run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, logs[tid], &n_proj);
+        int n_proj = 0, n_part = 0;
+        long at = run_one(sc, d, (int)(i / ((long long)C * R)), (int)(i / R % C), (int)(i % R), inner, logs[tid], &n_proj,
+                          &n_part);
 #pragma omp critical(samen_progress)
         {
-            scan.ref[i] = (shard_ref){log_file[tid], at, n_proj};
+            scan.ref[i] = (shard_ref){log_file[tid], at, n_proj, n_part};
             ready[i] = 1;
             done++;
             if (show && (done % 8 == 0 || done == n_work)) progress(done, n_work, t0, 0);
@@ -364,9 +368,9 @@ int experiment_run(const scenario *sc, const experiment_options *opt, experiment
     free(ready);
 
     /* The project table, now that its size is known. */
-    long long rows = 0;
-    for (long long i = 0; i < total; i++) rows += scan.ref[i].n_projects;
-    output_projects_begin(o, rows);
+    long long rows = 0, partner_rows = 0;
+    for (long long i = 0; i < total; i++) rows += scan.ref[i].n_projects, partner_rows += scan.ref[i].n_partners;
+    output_projects_begin(o, rows, partner_rows);
     for (long long i = 0; opt->projects && i < total; i++) {
         run_result rr;
         int status;

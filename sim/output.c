@@ -38,7 +38,11 @@ struct output {
     hid_t ts[N_TS], sum[N_SUM], status;
     hid_t dim_point, dim_cond, dim_rep, dim_time; /* root dimension scales */
     hid_t dim_proj, proj_d[N_PROJ + 1]; /* the project table, extended as runs arrive in order */
-    hsize_t proj_rows;
+    hid_t pfirst_d;                  /* project_partner_first */
+    hid_t dim_part, part_d[2];       /* the partner table: partner_project, partner_organisation */
+    hsize_t proj_size, part_size;    /* rows the two tables were created with */
+    hsize_t proj_rows, part_rows;    /* rows written */
+    int n_orgs;                      /* organisations of the world: partners index them */
     size_t next_run;                 /* runs before this one are in the project table */
     hid_t prov;                      /* /provenance, kept open for wall_seconds */
     /* A block of consecutive replicates of one (point, condition), written in one call per variable. */
@@ -47,16 +51,25 @@ struct output {
     hsize_t blk_start[4];
     double *blk_ts, *blk_sum;        /* [N_TS][OUT_BLOCK][n_times], [N_SUM][OUT_BLOCK] */
     int32_t *blk_status;             /* [OUT_BLOCK] */
-    /* Project rows waiting to be written, in order. */
+    /* Project and partner rows waiting to be written, in order. */
     project_record *stage;
-    int32_t *stage_point;
+    int32_t *stage_point, *stage_first; /* project_point, project_partner_first */
     size_t n_stage;
+    int32_t *pstage_proj, *pstage_org;  /* partner_project, partner_organisation */
+    size_t n_pstage;
     unsigned char *written;          /* [P * C * R]: 0 not yet, 1 stored, 2 failed */
     char **reason;                   /* [P * C * R]: why a run failed */
-    project_record **proj;           /* [P * C * R]: copies, sorted by id, until appended */
-    int *n_proj;                     /* [P * C * R] */
+    struct run_rows *rows;           /* [P * C * R]: copies, sorted by id, until appended */
+    int *n_proj, *n_part;            /* [P * C * R]: project and partner rows */
     struct timespec t0;
 };
+
+/* A run's project rows in id order, with their partner organisations: those of row i are
+ * org[first[i] .. first[i + 1]). */
+typedef struct run_rows {
+    project_record *proj;
+    int32_t *first, *org;
+} run_rows;
 
 /* The writer whose partial file the die() hook removes (one open writer at a time). */
 static output *out_current;
@@ -236,20 +249,21 @@ static void attach(output *o, hid_t d, const char *obj, int rank, const hid_t *s
     for (int i = 0; i < rank; i++) OUT_OK(H5DSattach_scale(d, scales[i], (unsigned)i), obj);
 }
 
-/* condition_name(condition, name_strlen): the names as a netCDF char array (NC_CHAR, which
- * xarray turns into strings). netCDF-C 4.9.0 misreads arrays of fixed-length strings, so this is
- * the form every reader gets right. name_strlen is a netCDF dimension without a variable: its
- * scale name says so and its values (zeros) mean nothing. */
-static void condition_names(output *o, hid_t loc, const char *where, const scenario *sc, hid_t dim_cond) {
+/* var(dim, strlen_name): n names (names + i * stride, each at most SCENARIO_NAME_MAX bytes) as a
+ * netCDF char array (NC_CHAR, which xarray turns into strings). netCDF-C 4.9.0 misreads arrays of
+ * fixed-length strings, so this is the form every reader gets right. strlen_name is a netCDF
+ * dimension without a variable: its scale name says so and its values (zeros) mean nothing. */
+static void name_array(output *o, hid_t loc, const char *where, const char *var, const char *strlen_name,
+                       const char *long_name, const char *names, size_t stride, int n, hid_t dim) {
     char obj[128];
     size_t len = 1;
-    for (int c = 0; c < sc->n_conditions; c++) {
-        size_t l = strnlen(sc->conditions[c].name, SCENARIO_NAME_MAX);
+    for (int i = 0; i < n; i++) {
+        size_t l = strnlen(names + (size_t)i * stride, SCENARIO_NAME_MAX);
         if (l > len) len = l;
     }
     hsize_t slen = len;
-    snprintf(obj, sizeof obj, "%s/name_strlen", where);
-    hid_t dlen = var_create(o, loc, obj, "name_strlen", H5T_IEEE_F32LE, 1, &slen, 0);
+    snprintf(obj, sizeof obj, "%s/%s", where, strlen_name);
+    hid_t dlen = var_create(o, loc, obj, strlen_name, H5T_IEEE_F32LE, 1, &slen, 0);
     float *zero = xcalloc(len, sizeof *zero); /* written so that h5diff can compare it */
     var_write(o, dlen, obj, H5T_NATIVE_FLOAT, zero);
     free(zero);
@@ -257,24 +271,35 @@ static void condition_names(output *o, hid_t loc, const char *where, const scena
     snprintf(scale_name, sizeof scale_name, "This is a netCDF dimension but not a netCDF variable.%10d", (int)len);
     OUT_OK(H5DSset_scale(dlen, scale_name), obj);
 
-    snprintf(obj, sizeof obj, "%s/condition_name", where);
+    snprintf(obj, sizeof obj, "%s/%s", where, var);
     hid_t t = OUT_OK(H5Tcopy(H5T_C_S1), obj);
     OUT_OK(H5Tset_size(t, 1), obj);
     OUT_OK(H5Tset_strpad(t, H5T_STR_NULLPAD), obj);
-    hsize_t dims[2] = {(hsize_t)sc->n_conditions, slen};
-    hid_t d = var_create(o, loc, obj, "condition_name", t, 2, dims, 0);
-    char *buf = xcalloc((size_t)sc->n_conditions, len);
-    for (int c = 0; c < sc->n_conditions; c++)
-        memcpy(buf + (size_t)c * len, sc->conditions[c].name, strnlen(sc->conditions[c].name, SCENARIO_NAME_MAX));
-    var_write(o, d, obj, t, buf);
-    free(buf);
-    attr_text(o, d, obj, "long_name", "condition name");
+    hsize_t dims[2] = {(hsize_t)n, slen};
+    hid_t d = var_create(o, loc, obj, var, t, 2, dims, 0);
+    if (n > 0) {
+        char *buf = xcalloc((size_t)n, len);
+        for (int i = 0; i < n; i++) {
+            const char *name = names + (size_t)i * stride;
+            memcpy(buf + (size_t)i * len, name, strnlen(name, SCENARIO_NAME_MAX));
+        }
+        var_write(o, d, obj, t, buf);
+        free(buf);
+    }
+    attr_text(o, d, obj, "long_name", long_name);
     attr_text(o, d, obj, "_Encoding", "utf-8");
-    hid_t scales[2] = {dim_cond, dlen};
+    hid_t scales[2] = {dim, dlen};
     attach(o, d, obj, 2, scales);
     OUT_OK(H5Dclose(d), obj);
     OUT_OK(H5Tclose(t), obj);
-    OUT_OK(H5Dclose(dlen), "name_strlen");
+    snprintf(obj, sizeof obj, "%s/%s", where, strlen_name);
+    OUT_OK(H5Dclose(dlen), obj);
+}
+
+/* condition_name(condition, name_strlen). */
+static void condition_names(output *o, hid_t loc, const char *where, const scenario *sc, hid_t dim_cond) {
+    name_array(o, loc, where, "condition_name", "name_strlen", "condition name", sc->conditions[0].name,
+               sizeof(condition), sc->n_conditions, dim_cond);
 }
 
 static hid_t group_create(output *o, hid_t loc, const char *name) {
@@ -470,9 +495,62 @@ static void write_design(output *o, const design *d) {
     free(v);
 }
 
-/* The project table: one 1-D variable per field over `project` (rows known in advance). */
-static void create_project_table(output *o, hsize_t rows) {
+/* A 1-D int32 variable over the n organisations, with its categories when the long name lists
+ * them. */
+static void organisation_var(output *o, const char *name, const char *long_name, const int32_t *v, hsize_t n,
+                             hid_t dim) {
+    char obj[160], meanings[512];
+    snprintf(obj, sizeof obj, "/%s", name);
+    hid_t d = var_create(o, o->file, obj, name, H5T_STD_I32LE, 1, &n, 0);
+    if (n) var_write(o, d, obj, H5T_NATIVE_INT32, v);
+    var_meta(o, d, obj, "1", long_name);
+    int32_t fv[64];
+    int nf = flags_parse(long_name, meanings, sizeof meanings);
+    if (nf > 0 && nf <= 64) {
+        for (int i = 0; i < nf; i++) fv[i] = i;
+        attr_num(o, d, "flag_values", H5T_STD_I32LE, H5T_NATIVE_INT32, fv, (hsize_t)nf);
+        attr_text(o, d, obj, "flag_meanings", meanings);
+    }
+    attr_text(o, d, obj, "coordinates", "organisation_name");
+    attach(o, d, obj, 1, &dim);
+    OUT_OK(H5Dclose(d), obj);
+}
+
+/* The organisations of the world (the same in every run): the `organisation` dimension, their
+ * names, employees, regions and kinds. */
+static void write_organisations(output *o, const scenario *sc) {
+    int n = world_organisations(sc, NULL);
+    org_summary *org = xcalloc((size_t)n + 1, sizeof *org);
+    world_organisations(sc, org);
+    o->n_orgs = n;
+    hid_t dim = dim_index(o, o->file, "/organisation", "organisation", (hsize_t)n, "1",
+                          "organisation index (names in organisation_name)", 0);
+    name_array(o, o->file, "", "organisation_name", "org_strlen", "organisation name", org[0].name,
+               sizeof(org_summary), n, dim);
+    int32_t *v = xmalloc(sizeof(int32_t) * ((size_t)n + 1));
+    hsize_t no = (hsize_t)n;
+    for (int i = 0; i < n; i++) v[i] = org[i].employees;
+    organisation_var(o, "organisation_employees", "employees (agents simulated)", v, no, dim);
+    for (int i = 0; i < n; i++) v[i] = org[i].region;
+    organisation_var(o, "organisation_region", "region index", v, no, dim);
+    /* The words of enum org_kind, in its order. */
+    for (int i = 0; i < n; i++) v[i] = org[i].kind;
+    organisation_var(o, "organisation_kind", "0 municipality, 1 province, 2 other", v, no, dim);
+    free(v);
+    free(org);
+    OUT_OK(H5Dclose(dim), "/organisation");
+}
+
+/* The project table: one 1-D variable per field over `project`, and the partner table over
+ * `partner` (rows known in advance). */
+static void create_project_table(output *o, hsize_t rows, hsize_t partner_rows) {
     char name[128], obj[160], meanings[512];
+    /* The row numbers are stored as int32 (project_partner_first, partner_project). */
+    if (rows > INT32_MAX || partner_rows > INT32_MAX)
+        die("output: %llu project rows and %llu partner rows are more than this layout holds (2^31 - 1)",
+            (unsigned long long)rows, (unsigned long long)partner_rows);
+    o->proj_size = rows;
+    o->part_size = partner_rows;
     o->dim_proj = dim_index(o, o->file, "/project", "project", rows, "1",
                             "row of the project table, ordered by point, condition, replicate and id", VAR_COMPRESS);
     for (int f = 0; f <= N_PROJ; f++) {
@@ -499,6 +577,23 @@ static void create_project_table(output *o, hsize_t rows) {
         }
         attach(o, d, obj, 1, &o->dim_proj);
         o->proj_d[f] = d;
+    }
+    o->pfirst_d = var_create(o, o->file, "/project_partner_first", "project_partner_first", H5T_STD_I32LE, 1, &rows,
+                             VAR_COMPRESS);
+    var_meta(o, o->pfirst_d, "/project_partner_first", "1",
+             "row of the partner table where its partner organisations begin (project_partners rows)");
+    attach(o, o->pfirst_d, "/project_partner_first", 1, &o->dim_proj);
+    o->dim_part = dim_index(o, o->file, "/partner", "partner", partner_rows, "1",
+                            "row of the partner table: one per partner organisation of a project, in project order",
+                            VAR_COMPRESS);
+    static const char *const part_name[2] = {"partner_project", "partner_organisation"};
+    static const char *const part_long[2] = {"row of the project table (project) the partner belongs to",
+                                             "the partner organisation (organisation)"};
+    for (int k = 0; k < 2; k++) {
+        snprintf(obj, sizeof obj, "/%s", part_name[k]);
+        o->part_d[k] = var_create(o, o->file, obj, part_name[k], H5T_STD_I32LE, 1, &partner_rows, VAR_COMPRESS);
+        var_meta(o, o->part_d[k], obj, "1", part_long[k]);
+        attach(o, o->part_d[k], obj, 1, &o->dim_part);
     }
 }
 
@@ -529,36 +624,69 @@ static void write_stage(output *o) {
         put_rows(o, o->proj_d[f], name, mi->is_int ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, buf, o->proj_rows, n);
     }
     if (o->has_point) put_rows(o, o->proj_d[N_PROJ], "/project_point", H5T_NATIVE_INT32, o->stage_point, o->proj_rows, n);
+    put_rows(o, o->pfirst_d, "/project_partner_first", H5T_NATIVE_INT32, o->stage_first, o->proj_rows, n);
     o->proj_rows += n;
     o->n_stage = 0;
     free(buf);
+}
+
+/* Write the staged partner rows. */
+static void write_partner_stage(output *o) {
+    hsize_t n = (hsize_t)o->n_pstage;
+    if (n == 0) return;
+    put_rows(o, o->part_d[0], "/partner_project", H5T_NATIVE_INT32, o->pstage_proj, o->part_rows, n);
+    put_rows(o, o->part_d[1], "/partner_organisation", H5T_NATIVE_INT32, o->pstage_org, o->part_rows, n);
+    o->part_rows += n;
+    o->n_pstage = 0;
+}
+
+static void free_rows(run_rows *rr) {
+    free(rr->proj), free(rr->first), free(rr->org);
+    memset(rr, 0, sizeof *rr);
+}
+
+/* Stage a run's n project rows and their partner rows. */
+static void stage_run(output *o, int32_t point, const run_rows *rr, int n) {
+    if (!o->stage) {
+        o->stage = xmalloc(sizeof(project_record) * OUT_STAGE);
+        o->stage_point = xmalloc(sizeof(int32_t) * OUT_STAGE);
+        o->stage_first = xmalloc(sizeof(int32_t) * OUT_STAGE);
+        o->pstage_proj = xmalloc(sizeof(int32_t) * OUT_STAGE);
+        o->pstage_org = xmalloc(sizeof(int32_t) * OUT_STAGE);
+    }
+    for (int i = 0; i < n; i++) {
+        if (o->n_stage == OUT_STAGE) write_stage(o);
+        hsize_t row = o->proj_rows + o->n_stage, first = o->part_rows + o->n_pstage;
+        if (row >= o->proj_size) die("output: more project rows than the %llu announced", (unsigned long long)o->proj_size);
+        o->stage[o->n_stage] = rr->proj[i];
+        o->stage_point[o->n_stage] = point;
+        o->stage_first[o->n_stage++] = (int32_t)first;
+        for (int32_t j = rr->first[i]; j < rr->first[i + 1]; j++) {
+            if (o->n_pstage == OUT_STAGE) write_partner_stage(o);
+            if (o->part_rows + o->n_pstage >= o->part_size)
+                die("output: more partner rows than the %llu announced", (unsigned long long)o->part_size);
+            o->pstage_proj[o->n_pstage] = (int32_t)row;
+            o->pstage_org[o->n_pstage++] = rr->org[j];
+        }
+    }
 }
 
 /* Move the stored runs at the head of the run order into the project table (staged). */
 static void flush_projects(output *o) {
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
     if (o->dim_proj < 0) return; /* rows not known yet: the table is written at close */
-    if (!o->stage) {
-        o->stage = xmalloc(sizeof(project_record) * OUT_STAGE);
-        o->stage_point = xmalloc(sizeof(int32_t) * OUT_STAGE);
-    }
     while (o->next_run < runs && o->written[o->next_run]) {
         size_t run = o->next_run++;
         int32_t point = (int32_t)(run / ((size_t)o->n_cond * (size_t)o->n_rep));
-        for (int i = 0; o->projects && i < o->n_proj[run]; i++) {
-            if (o->n_stage == OUT_STAGE) write_stage(o);
-            o->stage[o->n_stage] = o->proj[run][i];
-            o->stage_point[o->n_stage++] = point;
-        }
-        free(o->proj[run]);
-        o->proj[run] = NULL;
+        if (o->projects) stage_run(o, point, &o->rows[run], o->n_proj[run]);
+        free_rows(&o->rows[run]);
     }
 }
 
 /* ---- the interface ------------------------------------------------------------------------------ */
 
 output *output_open(const char *path, const scenario *sc, int argc, char **argv, int threads) {
-    output_options opt = {NULL, 1, 1, -1, argc, argv, threads};
+    output_options opt = {NULL, 1, 1, -1, 0, argc, argv, threads};
     return output_open_with(path, sc, &opt);
 }
 
@@ -587,8 +715,9 @@ output *output_open_with(const char *path, const scenario *sc, const output_opti
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
     o->written = xcalloc(runs, 1);
     o->reason = xcalloc(runs, sizeof *o->reason);
-    o->proj = xcalloc(runs, sizeof *o->proj);
+    o->rows = xcalloc(runs, sizeof *o->rows);
     o->n_proj = xcalloc(runs, sizeof *o->n_proj);
+    o->n_part = xcalloc(runs, sizeof *o->n_part);
 
     out_current = o;
     error_set_cleanup(out_cleanup);
@@ -631,19 +760,60 @@ output *output_open_with(const char *path, const scenario *sc, const output_opti
         var_meta(o, o->dim_time, "/time", "week", "week: 0 is the initial state, t the state at the end of week t");
     }
     condition_names(o, o->file, "", sc, o->dim_cond);
+    write_organisations(o, sc);
     if (o->has_point) write_design(o, opt->design);
     create_run_variables(o);
-    o->dim_proj = -1;
+    o->dim_proj = o->pfirst_d = o->dim_part = o->part_d[0] = o->part_d[1] = -1;
     for (int f = 0; f <= N_PROJ; f++) o->proj_d[f] = -1;
-    if (o->projects && opt->project_rows >= 0) create_project_table(o, (hsize_t)opt->project_rows);
+    if (o->projects && opt->project_rows >= 0)
+        create_project_table(o, (hsize_t)opt->project_rows, (hsize_t)(opt->partner_rows > 0 ? opt->partner_rows : 0));
     write_parameters(o, sc);
     write_provenance(o, sc, argc, argv, threads);
     return o;
 }
 
+typedef struct row_order {
+    int32_t id;
+    int index;
+} row_order;
+
 static int cmp_project_id(const void *a, const void *b) {
-    int32_t x = ((const project_record *)a)->id, y = ((const project_record *)b)->id;
-    return (x > y) - (x < y);
+    const row_order *x = a, *y = b;
+    if (x->id != y->id) return (x->id > y->id) - (x->id < y->id);
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* A copy of the first n projects of a run in id order, condition and replicate set from the run,
+ * each with its partner organisations, which must be as many as its project_partners and
+ * organisations of the world. */
+static void take_rows(const output *o, const run_result *r, int n, run_rows *out) {
+    row_order *order = xmalloc(sizeof *order * ((size_t)n + 1));
+    for (int i = 0; i < n; i++) order[i] = (row_order){r->projects[i].id, i};
+    qsort(order, (size_t)n, sizeof *order, cmp_project_id);
+    int total = n ? run_n_partners(r) : 0;
+    out->proj = xmalloc(sizeof(project_record) * ((size_t)n + 1));
+    out->first = xmalloc(sizeof(int32_t) * ((size_t)n + 1));
+    out->org = xmalloc(sizeof(int32_t) * ((size_t)total + 1));
+    out->first[0] = 0;
+    int32_t at = 0;
+    for (int k = 0; k < n; k++) {
+        int i = order[k].index;
+        project_record *p = &out->proj[k];
+        *p = r->projects[i];
+        p->condition = r->condition, p->replicate = r->replicate;
+        int32_t a = r->partner_first ? r->partner_first[i] : 0, b = r->partner_first ? r->partner_first[i + 1] : 0;
+        if (a < 0 || b < a || b > total || b - a != p->partners)
+            die("output: project %d of run (condition %d, replicate %d) lists %d partner organisations, "
+                "project_partners says %d", p->id, r->condition, r->replicate, b - a, p->partners);
+        for (int32_t j = a; j < b; j++) {
+            if (r->partners[j] < 0 || r->partners[j] >= o->n_orgs)
+                die("output: project %d of run (condition %d, replicate %d) has partner organisation %d; the world "
+                    "has %d", p->id, r->condition, r->replicate, r->partners[j], o->n_orgs);
+            out->org[at++] = r->partners[j];
+        }
+        out->first[k + 1] = at;
+    }
+    free(order);
 }
 
 void output_write_run(output *o, const run_result *r) { output_write_run_at(o, 0, r); }
@@ -751,25 +921,23 @@ void output_write_run_at(output *o, int point, const run_result *r) {
 
     block_add(o, run, start, r->ts, r->summary, 0);
 
-    size_t n = o->deferred ? 0 : (size_t)r->n_projects;
-    project_record *p = xmalloc(n * sizeof *p + 1);
-    if (n) memcpy(p, r->projects, n * sizeof *p);
-    for (size_t i = 0; i < n; i++) p[i].condition = r->condition, p[i].replicate = r->replicate;
-    qsort(p, n, sizeof *p, cmp_project_id);
-    o->proj[run] = p;
-    o->n_proj[run] = (int)n;
+    int n = o->deferred ? 0 : r->n_projects;
+    take_rows(o, r, n, &o->rows[run]);
+    o->n_proj[run] = n;
+    o->n_part[run] = o->rows[run].first[n];
     o->written[run] = 1;
     flush_projects(o);
 }
 
-void output_projects_begin(output *o, long long rows) {
+void output_projects_begin(output *o, long long rows, long long partner_rows) {
     if (!o->deferred) die("output: the project table is not deferred");
+    if (rows < 0 || partner_rows < 0) die("output: %lld project rows, %lld partner rows", rows, partner_rows);
     flush_block(o);
-    if (o->projects) create_project_table(o, (hsize_t)rows);
+    if (o->projects) create_project_table(o, (hsize_t)rows, (hsize_t)partner_rows);
     o->deferred = 0;
     o->next_run = 0;
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
-    for (size_t i = 0; i < runs; i++) free(o->proj[i]), o->proj[i] = NULL, o->n_proj[i] = 0;
+    for (size_t i = 0; i < runs; i++) free_rows(&o->rows[i]), o->n_proj[i] = o->n_part[i] = 0;
 }
 
 void output_projects_add(output *o, int point, const run_result *r) {
@@ -777,22 +945,13 @@ void output_projects_add(output *o, int point, const run_result *r) {
     hsize_t start[4];
     size_t run = run_index(o, point, r->condition, r->replicate, start);
     if (run != o->next_run) die("output: projects of run %zu added out of order (expected %zu)", run, o->next_run);
-    size_t n = (size_t)r->n_projects;
-    project_record *p = xmalloc(n * sizeof *p + 1);
-    if (n) memcpy(p, r->projects, n * sizeof *p);
-    for (size_t i = 0; i < n; i++) p[i].condition = r->condition, p[i].replicate = r->replicate;
-    qsort(p, n, sizeof *p, cmp_project_id);
-    if (!o->stage) {
-        o->stage = xmalloc(sizeof(project_record) * OUT_STAGE);
-        o->stage_point = xmalloc(sizeof(int32_t) * OUT_STAGE);
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (o->n_stage == OUT_STAGE) write_stage(o);
-        o->stage[o->n_stage] = p[i];
-        o->stage_point[o->n_stage++] = point;
-    }
-    free(p);
-    o->n_proj[run] = (int)n;
+    int n = r->n_projects;
+    run_rows rows;
+    take_rows(o, r, n, &rows);
+    stage_run(o, point, &rows, n);
+    o->n_proj[run] = n;
+    o->n_part[run] = rows.first[n];
+    free_rows(&rows);
     o->next_run++;
 }
 
@@ -805,12 +964,13 @@ static void sync_path(const char *path, int flags) {
 
 static void output_free(output *o) {
     size_t runs = (size_t)o->n_point * (size_t)o->n_cond * (size_t)o->n_rep;
-    for (size_t i = 0; i < runs; i++) free(o->proj[i]), free(o->reason[i]);
-    free(o->proj);
+    for (size_t i = 0; i < runs; i++) free_rows(&o->rows[i]), free(o->reason[i]);
+    free(o->rows);
     free(o->reason);
     free(o->blk_ts), free(o->blk_sum), free(o->blk_status);
-    free(o->stage), free(o->stage_point);
-    free(o->n_proj);
+    free(o->stage), free(o->stage_point), free(o->stage_first);
+    free(o->pstage_proj), free(o->pstage_org);
+    free(o->n_proj), free(o->n_part);
     free(o->written);
     free(o->partial);
     free(o->path);
@@ -827,19 +987,26 @@ void output_close(output *o) {
     flush_block(o);
     if (o->deferred) die("output: the deferred project table was never written");
     if (o->projects && o->dim_proj < 0) { /* rows were not known in advance */
-        hsize_t rows = 0;
-        for (size_t i = 0; i < runs; i++) rows += (hsize_t)o->n_proj[i];
-        create_project_table(o, rows);
+        hsize_t rows = 0, partner_rows = 0;
+        for (size_t i = 0; i < runs; i++) rows += (hsize_t)o->n_proj[i], partner_rows += (hsize_t)o->n_part[i];
+        create_project_table(o, rows, partner_rows);
         o->next_run = 0;
     }
     flush_projects(o);
-    if (o->dim_proj >= 0) write_stage(o);
+    if (o->dim_proj >= 0) write_stage(o), write_partner_stage(o);
     if (o->projects && o->proj_rows != (hsize_t)0 && o->dim_proj >= 0) {
-        hsize_t want = 0;
-        for (size_t i = 0; i < runs; i++) want += (hsize_t)o->n_proj[i];
+        hsize_t want = 0, want_part = 0;
+        for (size_t i = 0; i < runs; i++) want += (hsize_t)o->n_proj[i], want_part += (hsize_t)o->n_part[i];
         if (want != o->proj_rows) die("output: %llu project rows written, %llu expected", (unsigned long long)o->proj_rows,
                                       (unsigned long long)want);
+        if (want_part != o->part_rows)
+            die("output: %llu partner rows written, %llu expected", (unsigned long long)o->part_rows,
+                (unsigned long long)want_part);
     }
+    if (o->dim_proj >= 0 && (o->proj_rows != o->proj_size || o->part_rows != o->part_size))
+        die("output: %llu project and %llu partner rows written, %llu and %llu announced",
+            (unsigned long long)o->proj_rows, (unsigned long long)o->part_rows, (unsigned long long)o->proj_size,
+            (unsigned long long)o->part_size);
     /* The reasons of failed runs, one line each. */
     size_t len = 1;
     for (size_t i = 0; i < runs; i++)
@@ -868,6 +1035,10 @@ void output_close(output *o) {
     for (int f = 0; f <= N_PROJ; f++)
         if (o->proj_d[f] >= 0) OUT_OK(H5Dclose(o->proj_d[f]), "project table");
     if (o->dim_proj >= 0) OUT_OK(H5Dclose(o->dim_proj), "/project");
+    if (o->pfirst_d >= 0) OUT_OK(H5Dclose(o->pfirst_d), "/project_partner_first");
+    for (int k = 0; k < 2; k++)
+        if (o->part_d[k] >= 0) OUT_OK(H5Dclose(o->part_d[k]), "partner table");
+    if (o->dim_part >= 0) OUT_OK(H5Dclose(o->dim_part), "/partner");
     OUT_OK(H5Dclose(o->status), "/run_status");
     if (o->dim_point >= 0) OUT_OK(H5Dclose(o->dim_point), "/point");
     OUT_OK(H5Dclose(o->dim_cond), "/condition");
@@ -897,7 +1068,8 @@ void output_abort(output *o) {
     if (!o) return;
     /* Close quietly: the file is being thrown away, so failures here do not matter. */
     if (o->file > 0) {
-        hid_t ids[] = {o->dim_cond, o->dim_rep, o->dim_time, o->dim_point, o->dim_proj, o->status};
+        hid_t ids[] = {o->dim_cond, o->dim_rep, o->dim_time, o->dim_point, o->dim_proj, o->status, o->pfirst_d,
+                       o->part_d[0], o->part_d[1], o->dim_part};
         for (int f = 0; f <= N_PROJ; f++)
             if (o->proj_d[f] > 0) H5Dclose(o->proj_d[f]);
         for (int v = 0; v < N_TS; v++)

@@ -13,7 +13,8 @@
 typedef struct output output;
 
 /* Create PATH.partial and write everything known before the runs: dimensions and coordinates
- * (condition names, replicate, time), root attributes, the parameters group, provenance.
+ * (condition names, replicate, time), the organisations, root attributes, the parameters group,
+ * provenance.
  * argc/argv are recorded in /provenance. Dies (exit 1, partial removed) on any HDF5 error. */
 output *output_open(const char *path, const scenario *sc, int argc, char **argv, int threads);
 typedef struct output_options {
@@ -22,6 +23,7 @@ typedef struct output_options {
     int projects;              /* write the project table */
     long long project_rows;    /* rows the table will have, if known (then written as runs arrive); -1:
                                   buffered until close; -2: deferred, see output_projects_begin */
+    long long partner_rows;    /* rows of the partner table, when project_rows >= 0 */
     int argc;                  /* the command line, for /provenance */
     char **argv;
     int threads;
@@ -33,9 +35,10 @@ typedef struct output_options {
 output *output_open_with(const char *path, const scenario *sc, const output_options *opt);
 void output_write_run_at(output *o, int point, const run_result *r);
 /* Deferred project table (project_rows -2): runs are written without their projects; then, once
- * the number of rows is known, the table is created and each run's projects are added in run
- * order (point, condition, replicate). */
-void output_projects_begin(output *o, long long rows);
+ * the number of rows is known (projects, and partners: the sum of their partner counts), the
+ * tables are created and each run's projects are added in run order (point, condition,
+ * replicate). */
+void output_projects_begin(output *o, long long rows, long long partner_rows);
 void output_projects_add(output *o, int point, const run_result *r);
 /* Record a run that failed, with its reason (run_status 1, listed in run_errors). */
 void output_mark_failed(output *o, int point, int cond, int rep, const char *reason);

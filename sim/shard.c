@@ -9,13 +9,14 @@
 #include <unistd.h>
 
 #define SHARD_MAGIC "SAMENRUN"
-enum { SHARD_VERSION = 2, REASON_MAX = 512 };
+enum { SHARD_VERSION = 3, REASON_MAX = 512 };
 
 typedef struct record_header {
     char magic[8];
     uint32_t version, sizeof_record, n_ts, n_sum;
     char build[64];            /* samen_git_revision: records of another build are not read */
     int32_t point, condition, replicate, horizon, agents, n_projects, status, reason_len;
+    int32_t n_partners;        /* partner rows; the record holds n_projects + 1 offsets, then the rows */
 } record_header;
 
 struct shard_log {
@@ -72,6 +73,7 @@ long shard_log_write(shard_log *l, const run_result *r, int point, int status, c
     h.status = status;
     int ok = status == RUN_DONE;
     h.n_projects = ok ? r->n_projects : 0;
+    h.n_partners = ok ? run_n_partners(r) : 0;
     size_t rl = reason ? strlen(reason) : 0;
     if (rl > REASON_MAX) rl = REASON_MAX;
     h.reason_len = (int32_t)rl;
@@ -82,6 +84,14 @@ long shard_log_write(shard_log *l, const run_result *r, int point, int status, c
         put(l, &sum, r->ts, sizeof(double) * N_TS * (size_t)(r->horizon + 1));
         put(l, &sum, r->summary, sizeof r->summary);
         put(l, &sum, r->projects, sizeof(project_record) * (size_t)r->n_projects);
+        size_t nf = sizeof(int32_t) * ((size_t)r->n_projects + 1);
+        if (r->partner_first) put(l, &sum, r->partner_first, nf);
+        else {
+            int32_t *zero = xcalloc((size_t)r->n_projects + 1, sizeof(int32_t));
+            put(l, &sum, zero, nf);
+            free(zero);
+        }
+        put(l, &sum, r->partners, sizeof(int32_t) * (size_t)h.n_partners);
     }
     if (fwrite(&sum, sizeof sum, 1, l->f) != 1 || fflush(l->f) != 0) die("cannot write %s: %s", l->path, strerror(errno));
     return at;
@@ -108,20 +118,28 @@ static int read_record(FILE *f, record_header *h, run_result *r, char *reason, s
     if (get(f, &sum, h, sizeof *h) || memcmp(h->magic, SHARD_MAGIC, 8) || h->version != SHARD_VERSION ||
         h->sizeof_record != sizeof(project_record) || h->n_ts != N_TS || h->n_sum != N_SUM ||
         strncmp(h->build, samen_git_revision, sizeof h->build - 1) || h->horizon < 1 || h->horizon > 5200 ||
-        h->n_projects < 0 || h->n_projects > 100000000 || h->reason_len < 0 || h->reason_len > REASON_MAX)
+        h->n_projects < 0 || h->n_projects > 100000000 || h->reason_len < 0 || h->reason_len > REASON_MAX ||
+        h->n_partners < 0 || h->n_partners > 2000000000)
         return -1;
     if (get(f, &sum, why, (size_t)h->reason_len)) return -1;
     size_t nts = sizeof(double) * N_TS * (size_t)(h->horizon + 1);
     size_t nproj = sizeof(project_record) * (size_t)h->n_projects;
+    size_t nfirst = sizeof(int32_t) * ((size_t)h->n_projects + 1), npart = sizeof(int32_t) * (size_t)h->n_partners;
     double *ts = xmalloc(nts);
     project_record *pr = xmalloc(nproj + 1);
+    int32_t *first = xmalloc(nfirst), *part = xmalloc(npart + 1);
     double summary[N_SUM];
     int bad = 0;
-    if (h->status == RUN_DONE)
-        bad = get(f, &sum, ts, nts) || get(f, &sum, summary, sizeof summary) || get(f, &sum, pr, nproj);
+    if (h->status == RUN_DONE) {
+        bad = get(f, &sum, ts, nts) || get(f, &sum, summary, sizeof summary) || get(f, &sum, pr, nproj) ||
+              get(f, &sum, first, nfirst) || get(f, &sum, part, npart);
+        /* The offsets must run from 0 to n_partners without going back. */
+        bad = bad || first[0] != 0 || first[h->n_projects] != h->n_partners;
+        for (int32_t i = 0; !bad && i < h->n_projects; i++) bad = first[i + 1] < first[i];
+    }
     if (!bad) bad = fread(&stored, sizeof stored, 1, f) != 1 || stored != sum;
     if (bad || !r) {
-        free(ts), free(pr);
+        free(ts), free(pr), free(first), free(part);
         return bad ? -1 : 0;
     }
     memset(r, 0, sizeof *r);
@@ -135,9 +153,11 @@ static int read_record(FILE *f, record_header *h, run_result *r, char *reason, s
     if (h->status == RUN_DONE) {
         r->ts = ts;
         r->projects = pr;
+        r->partner_first = first;
+        r->partners = part;
         memcpy(r->summary, summary, sizeof summary);
     } else {
-        free(ts), free(pr);
+        free(ts), free(pr), free(first), free(part);
     }
     return 0;
 }
@@ -149,12 +169,14 @@ static int skip_record(FILE *f, long size, record_header *h) {
     if (fread(h, sizeof *h, 1, f) != 1 || memcmp(h->magic, SHARD_MAGIC, 8) || h->version != SHARD_VERSION ||
         h->sizeof_record != sizeof(project_record) || h->n_ts != N_TS || h->n_sum != N_SUM ||
         strncmp(h->build, samen_git_revision, sizeof h->build - 1) || h->horizon < 1 || h->horizon > 5200 ||
-        h->n_projects < 0 || h->n_projects > 100000000 || h->reason_len < 0 || h->reason_len > REASON_MAX)
+        h->n_projects < 0 || h->n_projects > 100000000 || h->reason_len < 0 || h->reason_len > REASON_MAX ||
+        h->n_partners < 0 || h->n_partners > 2000000000)
         return -1;
     long len = (long)sizeof *h + h->reason_len + 8;
     if (h->status == RUN_DONE)
         len += (long)(sizeof(double) * N_TS * (size_t)(h->horizon + 1) + sizeof(double) * N_SUM +
-                      sizeof(project_record) * (size_t)h->n_projects);
+                      sizeof(project_record) * (size_t)h->n_projects +
+                      sizeof(int32_t) * ((size_t)h->n_projects + 1 + (size_t)h->n_partners));
     if (at + len > size) return -1;
     return fseek(f, at + len, SEEK_SET);
 }
@@ -199,7 +221,8 @@ void shard_scan_dir(const char *dir, int P, int C, int R, int verify, shard_scan
                 continue;
             long long i = ((long long)h.point * C + h.condition) * R + h.replicate;
             if (s->ref[i].file >= 0) continue; /* a run done twice: the first record stands */
-            s->ref[i] = (shard_ref){k, at, h.status == RUN_DONE ? h.n_projects : 0};
+            int done = h.status == RUN_DONE;
+            s->ref[i] = (shard_ref){k, at, done ? h.n_projects : 0, done ? h.n_partners : 0};
             s->found++;
         }
         fclose(f);

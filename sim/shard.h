@@ -28,6 +28,7 @@ typedef struct shard_ref {
     int file;
     long offset;
     int n_projects;
+    int n_partners;            /* rows of its partner table */
 } shard_ref;
 
 typedef struct shard_scan {

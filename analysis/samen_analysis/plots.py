@@ -9,22 +9,32 @@ display needed) and a subcommand of analysis/plots.py:
     sobol_plot(indices)            first- and total-order Sobol indices with intervals
     tornado_plot(table)            outcome at the lowest and highest value of each parameter
     collaborations_plot(ds)        every collaboration of one replicate over time
+    network_plot(ds, week)         organisations joined by the collaborations running in one week
 
 `ds` comes from samen_analysis.open_output, `par` from open_parameters, `comparison` from
 stats.paired_comparison, `indices` from stats.sobol_from_output or stats.sobol_indices.
 Labels are English unless a `text` mapping (report.TEXT[lang]) is given.
 """
+import collections
+import itertools
+
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.collections import LineCollection  # noqa: E402
 
 from . import stats  # noqa: E402
 
 FAN_SERIES = ("completed", "value", "active", "trust_participants")
-OUTCOME_COLOURS = {0: "#bbbbbb", 1: "#2b8a3e", 2: "#c92a2a", 3: "#e67700", 4: "#1971c2"}
-OUTCOME_WORDS = {0: "fizzled", 1: "completed", 2: "dissolved", 3: "stalled at the horizon", 4: "active at the horizon"}
+OUTCOME_COLOURS = {0: "#bbbbbb", 1: "#2b8a3e", 2: "#c92a2a", 3: "#e67700", 4: "#1971c2", 5: "#862e9c"}
+OUTCOME_WORDS = {0: "fizzled", 1: "completed", 2: "dissolved", 3: "stalled at the horizon", 4: "active at the horizon",
+                 5: "killed by a review"}
+FORMATION_COLOURS = {0: "#1971c2", 1: "#e67700", 2: "#7048e8", 3: "#ae3ec9", 4: "#c92a2a"}
+FORMATION_WORDS = {0: "network-first", 1: "structure-first", 2: "mandated", 3: "mandated (what, not how)",
+                   4: "crisis network"}
 
 
 def _colour(i):
@@ -268,9 +278,8 @@ def tornado_plot(table, centre=None, title=None, text=None):
 
 def collaborations_plot(ds, replicate=0, conditions=None, point=0, text=None):
     """Every collaboration of one replicate as a bar from its launch to its end (or the
-    horizon), coloured by how it ended, one panel per condition, ordered by launch. The file
-    stores partner counts but not partner identities, so this is the picture of who worked
-    together that the layout allows: when and how long, not between which organisations."""
+    horizon), coloured by how it ended, one panel per condition, ordered by launch: when and how
+    long; network_plot shows between which organisations."""
     conds = _conditions(ds, conditions)
     horizon = int(np.asarray(ds.attrs["horizon"]).ravel()[0])
     names = [str(c) for c in ds["condition"].values]
@@ -303,6 +312,146 @@ def collaborations_plot(ds, replicate=0, conditions=None, point=0, text=None):
     return fig
 
 
+def _run_rows(ds, condition, replicate, point):
+    """The project rows of one run (a boolean mask) and the condition's name."""
+    names = [str(c) for c in ds["condition"].values]
+    c = names[0] if condition is None else str(condition)
+    if c not in names:
+        raise ValueError(f"no condition {c!r}; the file has {', '.join(names)}")
+    sel = (ds["project_condition"].values == names.index(c)) & (ds["project_replicate"].values == replicate)
+    if "project_point" in ds:
+        sel &= ds["project_point"].values == point
+    return sel, c
+
+
+def network_edges(ds, week, condition=None, replicate=0, point=0, colour="formation"):
+    """The collaborations running in `week` of one run (launched in or before that week and not
+    ended before its end: launch <= week and (end < 0 or end > week)) as pairs of partner
+    organisations. One row per (a, b, category) with a < b organisation indices, category the
+    project's `colour` field (formation or outcome), and collaborations: how many of them join a
+    and b. attrs["running"] holds the number of running collaborations (those with a single
+    partner join no pair) and attrs["condition"] the condition's name."""
+    if "partner_organisation" not in ds or "project_partner_first" not in ds:
+        raise ValueError("the file has no partner table (written without projects, or by a samen before "
+                         "partner identities were stored)")
+    horizon = int(np.asarray(ds.attrs["horizon"]).ravel()[0])
+    if not 0 <= week <= horizon:
+        raise ValueError(f"week {week} is outside 0 .. {horizon}")
+    sel, c = _run_rows(ds, condition, replicate, point)
+    launch, end = ds["project_launch"].values, ds["project_end"].values
+    sel &= (launch >= 0) & (launch <= week) & ((end < 0) | (end > week))
+    first, n = ds["project_partner_first"].values, ds["project_partners"].values
+    org = ds["partner_organisation"].values
+    cat = ds["project_" + colour].values
+    count = collections.Counter()
+    for i in np.flatnonzero(sel):
+        partners = np.unique(org[first[i]:first[i] + n[i]])
+        for a, b in itertools.combinations(partners.tolist(), 2):
+            count[(a, b, int(cat[i]))] += 1
+    df = pd.DataFrame([(a, b, k, v) for (a, b, k), v in sorted(count.items())],
+                      columns=["a", "b", "category", "collaborations"])
+    df.attrs.update(running=int(sel.sum()), condition=c, week=int(week), colour=colour)
+    return df
+
+
+def _circle_layout(region):
+    """Positions on the unit circle, starting at the top and going clockwise, organisations of one
+    region next to each other (then by index)."""
+    order = np.lexsort((np.arange(len(region)), region))
+    angle = np.empty(len(region))
+    angle[order] = np.pi / 2 - 2 * np.pi * np.arange(len(region)) / max(len(region), 1)
+    return np.c_[np.cos(angle), np.sin(angle)]
+
+
+def network_plot(ds, week, condition=None, replicate=0, point=0, ax=None, colour="formation", layout=None,
+                 text=None):
+    """Who collaborated with whom in one week of one run: the organisations, each a disc whose
+    area is proportional to its employees; a line joins two organisations for the collaborations
+    running that week with both among their partners, its width proportional to how many,
+    coloured by the collaborations' formation (or, with colour="outcome", by how they ended).
+    condition defaults to the first (the baseline). layout "circle" puts the organisations on a
+    circle, grouped by region; "split" (the default above 40 organisations) puts those joined to
+    another that week on an inner circle and the rest on an outer ring, so that the lines have
+    room. Each colour is one LineCollection with gid "edges:<colour>=<code>", the discs one scatter
+    with gid "organisations"."""
+    if colour not in ("formation", "outcome"):
+        raise ValueError("colour is 'formation' or 'outcome'")
+    edges = network_edges(ds, week, condition, replicate, point, colour)
+    names = [x.decode() if isinstance(x, bytes) else str(x) for x in ds["organisation_name"].values]
+    employees = ds["organisation_employees"].values.astype(float)
+    region = ds["organisation_region"].values if "organisation_region" in ds else np.zeros(len(names), int)
+    region = np.asarray(region)
+    if layout is None:
+        layout = "circle" if len(names) <= 40 else "split"
+    if layout == "circle":
+        pos = _circle_layout(region)
+    elif layout == "split":
+        joined = np.zeros(len(names), bool)
+        joined[edges["a"].values.astype(int)] = joined[edges["b"].values.astype(int)] = True
+        pos = np.zeros((len(names), 2))
+        pos[joined] = 0.8 * _circle_layout(region[joined])
+        pos[~joined] = _circle_layout(region[~joined])
+    else:
+        raise ValueError("layout is 'circle' or 'split'")
+    own = ax is None
+    if own:
+        fig, ax = plt.subplots(figsize=(7.6, 7.2))
+    else:
+        fig = ax.figure
+    colours = FORMATION_COLOURS if colour == "formation" else OUTCOME_COLOURS
+    words = FORMATION_WORDS if colour == "formation" else OUTCOME_WORDS
+    prefix = "formation_" if colour == "formation" else "outcome_"
+    # line width proportional to the number of collaborations; the thickest at most 9 points
+    top = int(edges["collaborations"].max()) if len(edges) else 1
+    unit = min(2.0, 9.0 / top)
+    # a pair joined by collaborations of several colours gets parallel lines, side by side
+    kinds = edges.groupby(["a", "b"])["category"].transform("count").values if len(edges) else []
+    rank = edges.groupby(["a", "b"]).cumcount().values if len(edges) else []
+    gap = 0.022
+    handles = []
+    for k in sorted(edges["category"].unique()) if len(edges) else []:
+        rows = np.flatnonzero(edges["category"].values == k)
+        segs = []
+        for j in rows:
+            p, q = pos[edges["a"].values[j]], pos[edges["b"].values[j]]
+            d = q - p
+            normal = np.array([-d[1], d[0]]) / (np.hypot(*d) or 1)
+            shift = (rank[j] - (kinds[j] - 1) / 2) * gap * normal
+            segs.append([p + shift, q + shift])
+        col = colours.get(int(k), "#495057")
+        lc = LineCollection(segs, linewidths=unit * edges["collaborations"].values[rows], colors=col, alpha=0.75,
+                            zorder=1, capstyle="round")
+        lc.set_gid(f"edges:{colour}={int(k)}")
+        ax.add_collection(lc)
+        handles.append(plt.Line2D([], [], color=col, lw=3,
+                                  label=_t(text, prefix + str(int(k)), words.get(int(k), str(k)))))
+    area = 1600.0 / max(1.0, np.sqrt(len(names)))
+    sizes = area * employees / (employees.max() if len(employees) and employees.max() > 0 else 1)
+    sc = ax.scatter(pos[:, 0], pos[:, 1], s=sizes, c="#dee2e6", edgecolors="#343a40", linewidths=0.8, zorder=2)
+    sc.set_gid("organisations")
+    if len(names) <= 40 and layout == "circle":
+        for (x, y), nm in zip(pos, names):
+            ax.text(1.13 * x, 1.13 * y, nm, ha="center" if abs(x) < 0.3 else ("left" if x > 0 else "right"),
+                    va="center", fontsize=7 if len(names) > 16 else 8)
+    ax.set_xlim(-1.55, 1.55)
+    ax.set_ylim(-1.3, 1.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    if handles:
+        ax.legend(handles=handles, fontsize=7, loc="lower left", frameon=False,
+                  title=_t(text, "network_legend", "line width: collaborations between the two"),
+                  title_fontsize=7)
+    else:
+        ax.text(0, 0, _t(text, "network_none", "no collaboration between organisations runs this week"),
+                ha="center", va="center", fontsize=9, color="#495057")
+    c = edges.attrs["condition"]
+    ax.set_title(_t(text, "network_title", "{c}, {run} {r}, week {w}: {n} collaborations running").format(
+        c=c, run=_t(text, "replicate", "replicate"), r=replicate, w=week, n=edges.attrs["running"]), fontsize=9)
+    if own:
+        fig.tight_layout()
+    return fig
+
+
 def save(fig, path, dpi=110):
     """Write a figure (format from the extension) and close it."""
     fig.savefig(path, dpi=dpi)
@@ -316,7 +465,7 @@ def main(argv=None):
     from . import open_output, open_parameters, varied_parameters
     p = argparse.ArgumentParser(prog="plots.py", description="Draw one plot of a samen output file.")
     p.add_argument("kind", choices=["fan", "forest", "survival", "heatmap", "response", "sobol", "tornado",
-                                    "collaborations"])
+                                    "collaborations", "network"])
     p.add_argument("file")
     p.add_argument("-o", "--output", required=True, help="image file (.png, .svg, .pdf)")
     p.add_argument("--var", default="summary_success_launched", help="summary variable (heatmap, response, "
@@ -327,6 +476,11 @@ def main(argv=None):
     p.add_argument("--condition", default=None)
     p.add_argument("--baseline", default=None)
     p.add_argument("--replicate", type=int, default=0)
+    p.add_argument("--week", type=int, default=None, help="week of the network (default: 104, or the horizon "
+                   "when shorter)")
+    p.add_argument("--point", type=int, default=0, help="design point (network)")
+    p.add_argument("--colour", choices=["formation", "outcome"], default="formation",
+                   help="what the network's line colours show")
     a = p.parse_args(argv)
     ds = open_output(a.file)
     par = open_parameters(a.file)
@@ -356,6 +510,13 @@ def main(argv=None):
         m = idx["metric"].iloc[0]
         c = a.condition or idx["condition"].iloc[0]
         fig = sobol_plot(idx[(idx["metric"] == m) & (idx["condition"] == c)], f"{m}, {c}")
+    elif a.kind == "network":
+        horizon = int(np.asarray(ds.attrs["horizon"]).ravel()[0])
+        week = a.week if a.week is not None else min(104, horizon)
+        try:
+            fig = network_plot(ds, week, a.condition, a.replicate, a.point, colour=a.colour)
+        except ValueError as e:
+            p.error(str(e))
     else:
         fig = collaborations_plot(ds, a.replicate)
     save(fig, a.output)

@@ -240,6 +240,10 @@ def build(path, lang="en", baseline=None, metrics=None):
         p0 = 0 if has_point else None
         out.append(_figure(plots.survival_plot(ds, point=p0, text=t), t["fig_survival"], "survival curves"))
         out.append(_figure(plots.collaborations_plot(ds, 0, text=t), t["fig_collab"], "collaborations"))
+        if "partner_organisation" in ds and "organisation_name" in ds:
+            week = min(104, int(attr(ds, "horizon", 104)))
+            out.append(_figure(plots.network_plot(ds, week, base, 0, text=t),
+                               t["fig_network"].format(w=week, c=E(base)), "network of organisations"))
     out.extend(_design_figures(ds, par, t, lang))
 
     # provenance

@@ -94,8 +94,11 @@ TEXT = {
                         "until then (censored); a collaboration stalled at the end counts as failed from the week "
                         "it first stalled.",
         "fig_collab": "Every collaboration in one simulated world (run 0) of each condition, from launch to end, "
-                      "coloured by how it ended. The output file records how many organisations took part in "
-                      "each collaboration but not which ones, so a network of organisations cannot be drawn.",
+                      "coloured by how it ended; the thicker the line, the more organisations took part.",
+        "fig_network": "Who worked with whom in week {w} of one simulated world (run 0) under {c}: each disc is "
+                       "an organisation, sized by its employees; a line joins two organisations that were "
+                       "partners in collaborations running that week, thicker for more of them, coloured by how "
+                       "they were formed.",
         "fig_heatmap": "The mean of {var} for each combination of the two parameters that vary between "
                        "conditions.",
         "fig_response": "The mean of {var} against {x}, with its 95% interval; one line per value of {g}.",
@@ -130,7 +133,12 @@ TEXT = {
         "collab_title": "Collaborations over time (line width: number of partner organisations)",
         "collab_axis": "collaborations", "replicate": "run",
         "outcome_1": "completed", "outcome_2": "dissolved", "outcome_3": "stalled at the end",
-        "outcome_4": "still running at the end",
+        "outcome_4": "still running at the end", "outcome_5": "stopped at a review",
+        "network_title": "{c}, {run} {r}, week {w}: {n} collaborations running",
+        "network_legend": "line width: collaborations between the two",
+        "network_none": "no collaboration between organisations runs this week",
+        "formation_0": "network-first", "formation_1": "structure-first", "formation_2": "mandated",
+        "formation_3": "mandated (what, not how)", "formation_4": "crisis network",
         "heatmap_title": "Mean of {var}", "response_title": "Mean of {var} with 95% interval",
         "tornado_title": "Outcome at the lowest (red) and highest (blue) value",
         "sobol_title": "Sobol sensitivity indices (95% intervals)", "sobol_first": "first order",
@@ -240,9 +248,11 @@ TEXT = {
                         "mee tot dat moment; een samenwerking die aan het eind vastzit, telt als mislukt vanaf de "
                         "week waarin ze voor het eerst vastliep.",
         "fig_collab": "Elke samenwerking in één gesimuleerde wereld (run 0) van elke conditie, van start tot "
-                      "einde, gekleurd naar hoe ze afliep. Het uitvoerbestand legt vast hoeveel organisaties aan "
-                      "een samenwerking deelnamen, maar niet welke; een netwerk van organisaties is dus niet te "
-                      "tekenen.",
+                      "einde, gekleurd naar hoe ze afliep; hoe dikker de lijn, hoe meer organisaties meededen.",
+        "fig_network": "Wie met wie samenwerkte in week {w} van één gesimuleerde wereld (run 0) onder {c}: elke "
+                       "schijf is een organisatie, naar het aantal medewerkers; een lijn verbindt twee "
+                       "organisaties die partner waren in samenwerkingen die die week liepen, dikker naarmate het "
+                       "er meer zijn, gekleurd naar hoe ze tot stand kwamen.",
         "fig_heatmap": "Het gemiddelde van {var} voor elke combinatie van de twee parameters die tussen de "
                        "condities verschillen.",
         "fig_response": "Het gemiddelde van {var} tegen {x}, met het 95%-interval; één lijn per waarde van {g}.",
@@ -278,7 +288,12 @@ TEXT = {
         "collab_title": "Samenwerkingen in de tijd (lijndikte: aantal partnerorganisaties)",
         "collab_axis": "samenwerkingen", "replicate": "run",
         "outcome_1": "afgerond", "outcome_2": "ontbonden", "outcome_3": "vastgelopen aan het eind",
-        "outcome_4": "loopt nog aan het eind",
+        "outcome_4": "loopt nog aan het eind", "outcome_5": "gestopt na een evaluatie",
+        "network_title": "{c}, {run} {r}, week {w}: {n} lopende samenwerkingen",
+        "network_legend": "lijndikte: samenwerkingen tussen de twee",
+        "network_none": "deze week loopt er geen samenwerking tussen organisaties",
+        "formation_0": "netwerk eerst", "formation_1": "structuur eerst", "formation_2": "opgelegd",
+        "formation_3": "opgelegd (wat, niet hoe)", "formation_4": "crisisnetwerk",
         "heatmap_title": "Gemiddelde van {var}", "response_title": "Gemiddelde van {var} met 95%-interval",
         "tornado_title": "Uitkomst bij de laagste (rood) en hoogste (blauw) waarde",
         "sobol_title": "Sobol-gevoeligheidsindices (95%-intervallen)", "sobol_first": "eerste orde",

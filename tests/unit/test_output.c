@@ -1,5 +1,6 @@
-/* Unit tests of the HDF5 writer: synthetic runs (2 conditions x 3 replicates, horizon 10) go
- * through output_open / output_write_run / output_close and are read back with the HDF5 C API.
+/* Unit tests of the HDF5 writer: synthetic runs (2 conditions x 3 replicates, horizon 10, five
+ * organisations) go through output_open / output_write_run / output_close and are read back with
+ * the HDF5 C API. Also: the organisations and partner lists a real run hands over.
  *
  *   build/tests/test_output [KEEP_PATH]
  *
@@ -8,6 +9,7 @@
 #include "output.h"
 #include "params.h"
 #include "run.h"
+#include "shard.h"
 #include "testhelp.h"
 #include <hdf5.h>
 #include <hdf5_hl.h>
@@ -17,7 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { NC = 2, NR = 3, T = 10 };
+enum { NC = 2, NR = 3, T = 10, NAMED = 3, GENERATED = 2, NORG = NAMED + GENERATED };
 
 /* ---- synthetic data ------------------------------------------------------------------------- */
 
@@ -30,6 +32,9 @@ static double sum_val(int c, int r, int k) {
 }
 /* Run (0, 0) has no projects. */
 static int n_projects(int c, int r) { return c == 0 && r == 0 ? 0 : 1 + c + r; }
+/* Project id of run (c, r) has 1-3 partners: organisations (id + c + 2 r + k) % NORG, k = 0, 1, ... */
+static int n_partners(int c, int r, int id) { return 1 + (id + c + r) % 3; }
+static int partner_org(int c, int r, int id, int k) { return (id + c + 2 * r + k) % NORG; }
 
 static int32_t proj_int(int c, int r, int id, int f) {
     if (f == PROJ_condition) return c;
@@ -39,6 +44,7 @@ static int32_t proj_int(int c, int r, int id, int f) {
     if (f == PROJ_outcome) return id % N_OUTCOMES;
     if (f == PROJ_formation) return c;
     if (f == PROJ_stall_reason) return id % 4;
+    if (f == PROJ_partners) return n_partners(c, r, id);
     return id * 100 + f + c * 7 + r * 3;
 }
 static double proj_f64(int c, int r, int id, int f) {
@@ -69,18 +75,21 @@ static void make_run(run_result *rr, int c, int r) {
         for (int t = 0; t <= T; t++) rr->ts[v * (T + 1) + t] = ts_val(c, r, v, t);
     rr->n_projects = n_projects(c, r);
     rr->projects = xmalloc(sizeof(project_record) * (size_t)(rr->n_projects ? rr->n_projects : 1));
-    /* Run (1, 2) hands its projects over in reverse id order: the writer sorts them. */
+    rr->partner_first = xmalloc(sizeof(int32_t) * (size_t)(rr->n_projects + 1));
+    rr->partners = xmalloc(sizeof(int32_t) * (size_t)(3 * rr->n_projects + 1));
+    rr->partner_first[0] = 0;
+    /* Run (1, 2) hands its projects over in reverse id order: the writer sorts them, partners too. */
     for (int i = 0; i < rr->n_projects; i++) {
         int id = c == 1 && r == 2 ? rr->n_projects - 1 - i : i;
         fill_project(&rr->projects[i], c, r, id);
+        int at = rr->partner_first[i];
+        for (int k = 0; k < n_partners(c, r, id); k++) rr->partners[at++] = partner_org(c, r, id, k);
+        rr->partner_first[i + 1] = at;
     }
     for (int k = 0; k < N_SUM; k++) rr->summary[k] = sum_val(c, r, k);
 }
 
-static void free_run(run_result *rr) {
-    free(rr->ts);
-    free(rr->projects);
-}
+static void free_run(run_result *rr) { run_result_free(rr); }
 
 static char *make_text(void) {
     /* Larger than the 64 KiB an HDF5 attribute can hold in the object header. */
@@ -107,6 +116,20 @@ static void make_scenario(scenario *sc) {
     params_defaults(&sc->conditions[1].p);
     params_set(&sc->conditions[1].p, params_find("formation"), 1);
     params_set(&sc->conditions[1].p, params_find("structure.team_target"), 12);
+    sc->n_orgs = NAMED;
+    sc->orgs = xcalloc(NAMED, sizeof *sc->orgs);
+    static const char *const names[NAMED] = {"Zeist", "Oss", "Provincie Utrecht"};
+    static const double employees[NAMED] = {550.4, 0.2, 400};
+    static const int kinds[NAMED] = {ORG_MUNICIPALITY, ORG_MUNICIPALITY, ORG_PROVINCE};
+    for (int i = 0; i < NAMED; i++) {
+        snprintf(sc->orgs[i].name, SCENARIO_NAME_MAX, "%s", names[i]);
+        sc->orgs[i].employees = sc->orgs[i].power = employees[i];
+        sc->orgs[i].failure_tolerance = -1;
+        sc->orgs[i].region = i == 1;
+        sc->orgs[i].kind = kinds[i];
+        sc->orgs[i].province = i == 0 ? 2 : -1;
+    }
+    sc->gen = (world_gen){GENERATED, 300, 0.7, 2};
 }
 
 static char *argv_demo[] = {"samen", "run", "-o", "my file.h5", "--set", "formation=structure_first", NULL};
@@ -366,6 +389,94 @@ static void check_file(const char *path, const scenario *sc) {
     CHECK(H5Aexists(d, "flag_values") == 0);
     H5Dclose(d);
 
+    /* Organisations. */
+    static const char *const org_dims[] = {"organisation"};
+    org_summary orgs[NORG];
+    CHECK(world_organisations(sc, NULL) == NORG && world_organisations(sc, orgs) == NORG);
+    CHECK_STR(orgs[2].name, "Provincie Utrecht");
+    CHECK_STR(orgs[4].name, "generated_1");
+    CHECK(orgs[0].employees == 550 && orgs[1].employees == 1 && orgs[2].kind == ORG_PROVINCE);
+    CHECK(orgs[3].kind == ORG_MUNICIPALITY && orgs[3].region == 0 && orgs[4].region == 1 && orgs[1].region == 1);
+    CHECK(orgs[3].employees >= 1 && orgs[3].employees != orgs[4].employees);
+    v = read_all(f, "organisation", &n, NULL);
+    CHECK(n == NORG && v[NORG - 1] == NORG - 1);
+    free(v);
+    static const char *const org_var[3] = {"organisation_employees", "organisation_region", "organisation_kind"};
+    for (int k = 0; k < 3; k++) {
+        hid_t ds;
+        v = read_all(f, org_var[k], &n, &ds);
+        CHECK(n == NORG);
+        int bad = 0;
+        for (int i = 0; i < NORG && n == NORG; i++)
+            bad += v[i] != (k == 0 ? orgs[i].employees : k == 1 ? orgs[i].region : orgs[i].kind);
+        CHECK_MSG(bad == 0, "%s: %d values differ", org_var[k], bad);
+        free(v);
+        check_dims(f, ds, org_var[k], 1, org_dims);
+        check_text_attr(ds, "coordinates", "organisation_name");
+        if (k == 2) {
+            double fv3[3];
+            CHECK(attr_num(ds, "flag_values", 3, fv3) == 0 && fv3[2] == 2);
+            check_text_attr(ds, "flag_meanings", "municipality province other");
+        }
+        H5Dclose(ds);
+    }
+    d = H5Dopen2(f, "organisation_name", H5P_DEFAULT);
+    CHECK(d >= 0);
+    if (d >= 0) {
+        hid_t sp = H5Dget_space(d);
+        hsize_t dims[2];
+        H5Sget_simple_extent_dims(sp, dims, NULL);
+        CHECK(dims[0] == NORG && dims[1] == strlen("Provincie Utrecht"));
+        char raw[NORG * 17 + 1] = {0};
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, 1);
+        H5Tset_strpad(t, H5T_STR_NULLPAD);
+        CHECK(dims[1] == 17 && H5Dread(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw) >= 0);
+        for (int i = 0; i < NORG; i++) {
+            char name[18] = {0};
+            memcpy(name, raw + i * 17, 17);
+            CHECK_STR(name, orgs[i].name);
+        }
+        static const char *const name_dims[] = {"organisation", "org_strlen"};
+        check_dims(f, d, "organisation_name", 2, name_dims);
+        H5Tclose(t);
+        H5Sclose(sp);
+        H5Dclose(d);
+    }
+
+    /* The partner table: rows in project order, project_partner_first pointing at each project's. */
+    int prow = 0;
+    for (int c = 0; c < NC; c++)
+        for (int r = 0; r < NR; r++)
+            for (int id = 0; id < n_projects(c, r); id++) prow += n_partners(c, r, id);
+    hsize_t nf, np, no;
+    hid_t dfirst, dproj, dorg;
+    double *first = read_all(f, "project_partner_first", &nf, &dfirst);
+    double *pproj = read_all(f, "partner_project", &np, &dproj);
+    double *porg = read_all(f, "partner_organisation", &no, &dorg);
+    CHECK(nf == (hsize_t)rows && np == (hsize_t)prow && no == (hsize_t)prow);
+    if (nf == (hsize_t)rows && np == (hsize_t)prow && no == (hsize_t)prow) {
+        int bad = 0, k = 0, j = 0;
+        for (int c = 0; c < NC; c++)
+            for (int r = 0; r < NR; r++)
+                for (int id = 0; id < n_projects(c, r); id++, k++) {
+                    bad += first[k] != j;
+                    for (int q = 0; q < n_partners(c, r, id); q++, j++)
+                        bad += pproj[j] != k || porg[j] != partner_org(c, r, id, q);
+                }
+        CHECK_MSG(bad == 0, "partner table: %d values differ", bad);
+    }
+    static const char *const part_dims[] = {"partner"};
+    check_dims(f, dfirst, "project_partner_first", 1, proj_dims);
+    check_dims(f, dproj, "partner_project", 1, part_dims);
+    check_dims(f, dorg, "partner_organisation", 1, part_dims);
+    check_var_meta(dorg, "partner_organisation", "1", "the partner organisation (organisation)");
+    free(first), free(pproj), free(porg);
+    H5Dclose(dfirst), H5Dclose(dproj), H5Dclose(dorg);
+    v = read_all(f, "partner", &n, NULL);
+    CHECK(n == (hsize_t)prow && v[prow - 1] == prow - 1);
+    free(v);
+
     /* Parameters. */
     hid_t g = H5Gopen2(f, "parameters", H5P_DEFAULT);
     CHECK(g >= 0);
@@ -419,7 +530,7 @@ static void check_file(const char *path, const scenario *sc) {
 
 /* ---- failure paths, each in a child process (die() exits) ------------------------------------- */
 
-enum { FAIL_NO_DIR, FAIL_TWICE, FAIL_MISSING };
+enum { FAIL_NO_DIR, FAIL_TWICE, FAIL_MISSING, FAIL_PARTNER_ORG, FAIL_PARTNER_COUNT };
 
 static int child_status(int what, const char *path, const scenario *sc) {
     fflush(stdout);
@@ -430,7 +541,10 @@ static int child_status(int what, const char *path, const scenario *sc) {
         run_result rr;
         output *o = output_open(path, sc, 0, NULL, 1);
         make_run(&rr, 0, 1);
+        if (what == FAIL_PARTNER_ORG) rr.partners[1] = NORG; /* not an organisation of the world */
+        if (what == FAIL_PARTNER_COUNT) rr.projects[0].partners++;
         output_write_run(o, &rr);
+        if (what == FAIL_PARTNER_ORG || what == FAIL_PARTNER_COUNT) _exit(0); /* the write itself must fail */
         if (what == FAIL_TWICE) output_write_run(o, &rr);
         output_close(o);
         _exit(0);
@@ -438,6 +552,74 @@ static int child_status(int what, const char *path, const scenario *sc) {
     int st = 0;
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* A real run: the organisations the writer lists are the world the run simulated, and every
+ * project lists its partner organisations, as many as project_partners, all different; the
+ * partner lists survive a shard record. */
+static void check_real_run(const char *dir) {
+    static const char text[] = "name: partners\nhorizon: 60\nreplicates: 2\nseed: 7\n"
+                               "world:\n  organisations:\n"
+                               "    - { name: Zeist, employees: 120 }\n"
+                               "    - { name: Provincie, employees: 80, kind: province }\n"
+                               "  generate: { count: 4, median_employees: 150, sigma_ln: 0.7, regions: 2 }\n"
+                               "conditions:\n  nf: { formation: network_first }\n"
+                               "  sf: { formation: structure_first }\n";
+    scenario sc;
+    char err[512];
+    if (scenario_load_text("<partners>", text, &sc, err, sizeof err)) {
+        CHECK_MSG(0, "%s", err);
+        return;
+    }
+    int n = world_organisations(&sc, NULL);
+    org_summary *orgs = xcalloc((size_t)n, sizeof *orgs);
+    world_organisations(&sc, orgs);
+    int total = 0;
+    for (int i = 0; i < n; i++) total += orgs[i].employees;
+    CHECK(n == 6 && orgs[1].kind == ORG_PROVINCE && orgs[5].region == 1);
+    for (int c = 0; c < sc.n_conditions; c++)
+        for (int r = 0; r < sc.replicates; r++) {
+            run_result rr;
+            run_simulate(&sc, c, r, 1, &rr);
+            CHECK_MSG(rr.agents == total, "run (%d, %d): %d employees simulated, the organisations have %d", c, r,
+                      rr.agents, total);
+            CHECK(rr.n_projects > 0 && rr.partner_first && rr.partner_first[0] == 0);
+            int bad = 0;
+            for (int i = 0; i < rr.n_projects; i++) {
+                int a = rr.partner_first[i], b = rr.partner_first[i + 1];
+                bad += b - a != rr.projects[i].partners || b - a < 1;
+                for (int j = a; j < b; j++) {
+                    bad += rr.partners[j] < 0 || rr.partners[j] >= n;
+                    for (int k = a; k < j; k++) bad += rr.partners[k] == rr.partners[j];
+                }
+            }
+            CHECK_MSG(bad == 0, "run (%d, %d): %d bad partner lists", c, r, bad);
+            if (c == 1 && r == 1) {
+                shard_log *log = shard_log_open(dir, 0);
+                shard_log_write(log, &rr, 0, RUN_DONE, NULL);
+                char *logpath = xstrdup(shard_log_path(log));
+                shard_log_close(log);
+                shard_scan scan;
+                shard_scan_dir(dir, 1, 2, 2, 1, &scan);
+                CHECK(scan.found == 1 && scan.ref[3].n_projects == rr.n_projects &&
+                      scan.ref[3].n_partners == run_n_partners(&rr));
+                run_result back;
+                int status = -1;
+                CHECK(shard_read(&scan, 3, &back, &status, NULL, 0) == 0 && status == RUN_DONE);
+                CHECK(back.n_projects == rr.n_projects && run_n_partners(&back) == run_n_partners(&rr));
+                if (back.n_projects == rr.n_projects && run_n_partners(&back) == run_n_partners(&rr)) {
+                    CHECK(memcmp(back.partner_first, rr.partner_first, sizeof(int32_t) * (size_t)(rr.n_projects + 1)) == 0);
+                    CHECK(memcmp(back.partners, rr.partners, sizeof(int32_t) * (size_t)run_n_partners(&rr)) == 0);
+                }
+                run_result_free(&back);
+                shard_scan_free(&scan);
+                unlink(logpath);
+                free(logpath);
+            }
+            run_result_free(&rr);
+        }
+    free(orgs);
+    scenario_free(&sc);
 }
 
 int main(int argc, char **argv) {
@@ -499,6 +681,11 @@ int main(int argc, char **argv) {
     CHECK(!exists(partial2) && !exists(path2));
     CHECK(child_status(FAIL_MISSING, path2, &sc) == 1);
     CHECK(!exists(partial2) && !exists(path2));
+    CHECK(child_status(FAIL_PARTNER_ORG, path2, &sc) == 1);
+    CHECK(child_status(FAIL_PARTNER_COUNT, path2, &sc) == 1);
+    CHECK(!exists(partial2) && !exists(path2));
+
+    check_real_run(dir);
 
     if (argc > 1) {
         write_file(argv[1], &sc);
@@ -509,5 +696,6 @@ int main(int argc, char **argv) {
     rmdir(dir);
     free(sc.text);
     free(sc.conditions);
+    free(sc.orgs);
     return TEST_REPORT("output");
 }
