@@ -1,11 +1,11 @@
 /* scenario: load a scenario file (YAML) into a resolved `scenario`.
  *
- * Two phases. First every file of the extends chain is read and parsed with libyaml's event API
- * into a small node tree that remembers the line and column of every key and value; YAML syntax
- * errors, aliases, tags, duplicate keys, excessive nesting and oversized values are rejected
- * here. Then the trees are interpreted root first: header keys, world, parameters and conditions
- * are checked against the parameter table (params.def) and merged. Every error is one message
- * "FILE:LINE:COL: message" with 1-based line and column. */
+ * Two phases. First every file of the extends chain is read and parsed into a node tree that
+ * remembers the line and column of every key and value (scenario_yaml.c). Then the trees are
+ * interpreted root first (this file): header keys, world, parameters, events, design and
+ * conditions are checked against the parameter table (params.def) and merged. Every error is one
+ * message "FILE:LINE:COL: message" with 1-based line and column. scenario_print.c writes a
+ * resolved scenario back as YAML; scenario_schema.c writes the JSON Schema of the language. */
 #include "scenario.h"
 #include "scenario_internal.h"
 #include "error.h"
@@ -17,339 +17,6 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
-
-/* ---------------------------------------------------------------------------------------------
- * The node tree */
-
-typedef enum { N_SCALAR, N_MAP, N_SEQ } nkind;
-
-typedef struct node {
-    nkind kind;
-    int line, col;      /* 1-based */
-    int plain;          /* scalar written without quotes (numbers, words, booleans, null) */
-    char *str;          /* scalar text, NUL-terminated */
-    size_t len;
-    struct node **kid;  /* mapping: key, value, key, value, ...; sequence: the items */
-    int n, cap;
-} node;
-
-static node *node_new(nkind k, yaml_mark_t m) {
-    node *n = xcalloc(1, sizeof *n);
-    n->kind = k;
-    n->line = (int)m.line + 1;
-    n->col = (int)m.column + 1;
-    return n;
-}
-
-static void node_free(node *n) {
-    if (!n) return;
-    for (int i = 0; i < n->n; i++) node_free(n->kid[i]);
-    free(n->kid);
-    free(n->str);
-    free(n);
-}
-
-static void node_add(node *p, node *k) {
-    if (p->n == p->cap) {
-        p->cap = p->cap ? 2 * p->cap : 8;
-        p->kid = xrealloc(p->kid, (size_t)p->cap * sizeof *p->kid);
-    }
-    p->kid[p->n++] = k;
-}
-
-static int npairs(const node *m) { return m->n / 2; }
-static const node *pkey(const node *m, int i) { return m->kid[2 * i]; }
-static const node *pval(const node *m, int i) { return m->kid[2 * i + 1]; }
-
-static const node *map_get(const node *m, const char *key) {
-    for (int i = 0; i < npairs(m); i++)
-        if (strcmp(pkey(m, i)->str, key) == 0) return pval(m, i);
-    return NULL;
-}
-
-static int is_null(const node *n) {
-    return n->kind == N_SCALAR && n->plain &&
-           (n->len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
-            strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Files and errors */
-
-typedef struct sfile {
-    char *path;          /* as shown in messages */
-    char *text;          /* NUL-terminated */
-    size_t len;
-    node *root;
-    const node *extends; /* value of the `extends` key, or NULL */
-    int has_id;          /* dev/ino known (a real file) */
-    dev_t dev;
-    ino_t ino;
-} sfile;
-
-typedef struct ctx {
-    char *err;
-    size_t n;
-} ctx;
-
-static int verr_at(ctx *c, const char *file, int line, int col, const char *fmt, va_list ap) {
-    if (c->err && c->n) {
-        int k = snprintf(c->err, c->n, "%s:%d:%d: ", file, line, col);
-        if (k >= 0 && (size_t)k < c->n) vsnprintf(c->err + k, c->n - (size_t)k, fmt, ap);
-    }
-    return -1;
-}
-
-__attribute__((format(printf, 5, 6))) static int err_at(ctx *c, const sfile *f, int line, int col,
-                                                        const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    verr_at(c, f->path, line, col, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* Error at a node's position. */
-__attribute__((format(printf, 4, 5))) static int err_node(ctx *c, const sfile *f, const node *n,
-                                                          const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    verr_at(c, f->path, n ? n->line : 1, n ? n->col : 1, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-static void sfile_free(sfile *f) {
-    free(f->path);
-    free(f->text);
-    node_free(f->root);
-    memset(f, 0, sizeof *f);
-}
-
-/* Read a whole file (at most MAX_FILE_BYTES). On failure returns -1 with the reason in why. */
-static int read_file(const char *path, sfile *f, char *why, size_t wn) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        snprintf(why, wn, "%s", strerror(errno));
-        return -1;
-    }
-    struct stat st;
-    if (fstat(fileno(fp), &st) == 0) {
-        if (S_ISDIR(st.st_mode)) {
-            fclose(fp);
-            snprintf(why, wn, "%s", strerror(EISDIR));
-            return -1;
-        }
-        f->has_id = 1;
-        f->dev = st.st_dev;
-        f->ino = st.st_ino;
-    }
-    size_t cap = 0, len = 0;
-    char *buf = NULL;
-    while (len <= (size_t)MAX_FILE_BYTES) {
-        if (len == cap) {
-            cap = cap ? 2 * cap : 65536;
-            if (cap > (size_t)MAX_FILE_BYTES + 1) cap = (size_t)MAX_FILE_BYTES + 1;
-            buf = xrealloc(buf, cap + 1);
-        }
-        size_t k = fread(buf + len, 1, cap - len, fp);
-        if (k == 0) break;
-        len += k;
-    }
-    int bad = ferror(fp);
-    int e = errno;
-    fclose(fp);
-    if (bad) {
-        free(buf);
-        snprintf(why, wn, "%s", strerror(e));
-        return -1;
-    }
-    if (len > (size_t)MAX_FILE_BYTES) {
-        free(buf);
-        snprintf(why, wn, "file too large (more than 4 MiB)");
-        return -1;
-    }
-    if (!buf) buf = xmalloc(1);
-    buf[len] = '\0';
-    f->text = buf;
-    f->len = len;
-    return 0;
-}
-
-/* ---------------------------------------------------------------------------------------------
- * Phase 1: YAML text -> node tree */
-
-typedef struct keyref {
-    const char *s;
-    int i;          /* position in document order */
-    int line, col;
-} keyref;
-
-static int keyref_cmp(const void *a, const void *b) {
-    const keyref *x = a, *y = b;
-    int c = strcmp(x->s, y->s);
-    return c ? c : (x->i > y->i) - (x->i < y->i);
-}
-
-/* Find the earliest repeated string. Sorts r. Returns 1 and sets *dup (the repetition) and
- * *first (its first occurrence) when there is one. */
-static int find_dup(keyref *r, int n, keyref *dup, keyref *first) {
-    if (n < 2) return 0;
-    qsort(r, (size_t)n, sizeof *r, keyref_cmp);
-    int found = 0;
-    for (int i = 0; i < n;) {
-        int j = i + 1;
-        while (j < n && strcmp(r[j].s, r[i].s) == 0) j++;
-        if (j - i > 1 && (!found || r[i + 1].i < dup->i)) {
-            *dup = r[i + 1];
-            *first = r[i];
-            found = 1;
-        }
-        i = j;
-    }
-    return found;
-}
-
-static int check_map_dups(ctx *c, const sfile *f, const node *m) {
-    int np = npairs(m);
-    if (np < 2) return 0;
-    keyref *r = xmalloc((size_t)np * sizeof *r);
-    for (int i = 0; i < np; i++) r[i] = (keyref){pkey(m, i)->str, i, pkey(m, i)->line, pkey(m, i)->col};
-    keyref dup, first;
-    int rc = 0;
-    if (find_dup(r, np, &dup, &first))
-        rc = err_at(c, f, dup.line, dup.col, "duplicate key '%s' (first at %d:%d)", dup.s, first.line, first.col);
-    free(r);
-    return rc;
-}
-
-static void offset_to_linecol(const sfile *f, size_t off, int *line, int *col) {
-    int l = 1, cl = 1;
-    for (size_t i = 0; i < off && i < f->len; i++) {
-        if (f->text[i] == '\n') l++, cl = 1;
-        else cl++;
-    }
-    *line = l;
-    *col = cl;
-}
-
-static int syntax_error(ctx *c, const sfile *f, const yaml_parser_t *p) {
-    int line = 1, col = 1;
-    const char *problem = p->problem ? p->problem : "unknown problem";
-    if (p->error == YAML_READER_ERROR) {
-        offset_to_linecol(f, p->problem_offset, &line, &col);
-        if (p->problem_value >= 0)
-            return err_at(c, f, line, col, "cannot read the text: %s (#x%X)", problem, (unsigned)p->problem_value);
-        return err_at(c, f, line, col, "cannot read the text: %s", problem);
-    }
-    if (p->error == YAML_MEMORY_ERROR) return err_at(c, f, 1, 1, "out of memory while parsing YAML");
-    line = (int)p->problem_mark.line + 1;
-    col = (int)p->problem_mark.column + 1;
-    if (p->context)
-        return err_at(c, f, line, col, "YAML syntax error: %s %s (started at %d:%d)", problem, p->context,
-                      (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
-    return err_at(c, f, line, col, "YAML syntax error: %s", problem);
-}
-
-static int check_anchor_tag(ctx *c, const sfile *f, const yaml_event_t *ev, const yaml_char_t *anchor,
-                            const yaml_char_t *tag) {
-    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
-    if (anchor) return err_at(c, f, line, col, "YAML anchors (&%s) and aliases are not supported", (const char *)anchor);
-    if (tag) return err_at(c, f, line, col, "YAML tags (%s) are not supported", (const char *)tag);
-    return 0;
-}
-
-/* Parse f->text into f->root (NULL for an empty stream). */
-static int parse_tree(ctx *c, sfile *f) {
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) return err_at(c, f, 1, 1, "cannot initialise the YAML parser");
-    yaml_parser_set_input_string(&p, (const unsigned char *)f->text, f->len);
-    node *stack[MAX_DEPTH + 1];
-    int depth = 0, docs = 0, rc = 0;
-    node *root = NULL;
-    for (;;) {
-        yaml_event_t ev;
-        if (!yaml_parser_parse(&p, &ev)) {
-            rc = syntax_error(c, f, &p);
-            break;
-        }
-        int done = ev.type == YAML_STREAM_END_EVENT;
-        int line = (int)ev.start_mark.line + 1, col = (int)ev.start_mark.column + 1;
-        node *nn = NULL;
-        switch (ev.type) {
-        case YAML_DOCUMENT_START_EVENT:
-            if (docs++) rc = err_at(c, f, line, col, "only one YAML document is allowed in a scenario file");
-            break;
-        case YAML_ALIAS_EVENT:
-            rc = err_at(c, f, line, col, "YAML aliases (*%s) are not supported", (const char *)ev.data.alias.anchor);
-            break;
-        case YAML_SCALAR_EVENT:
-            rc = check_anchor_tag(c, f, &ev, ev.data.scalar.anchor, ev.data.scalar.tag);
-            if (rc) break;
-            if (ev.data.scalar.length > MAX_SCALAR) {
-                rc = err_at(c, f, line, col, "value too long (%zu bytes; at most %d)", ev.data.scalar.length,
-                            MAX_SCALAR);
-                break;
-            }
-            if (memchr(ev.data.scalar.value, 0, ev.data.scalar.length)) {
-                rc = err_at(c, f, line, col, "NUL characters are not allowed in a value");
-                break;
-            }
-            nn = node_new(N_SCALAR, ev.start_mark);
-            nn->len = ev.data.scalar.length;
-            nn->str = xmalloc(nn->len + 1);
-            memcpy(nn->str, ev.data.scalar.value, nn->len);
-            nn->str[nn->len] = '\0';
-            nn->plain = ev.data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-        case YAML_MAPPING_START_EVENT: {
-            int seq = ev.type == YAML_SEQUENCE_START_EVENT;
-            rc = check_anchor_tag(c, f, &ev, seq ? ev.data.sequence_start.anchor : ev.data.mapping_start.anchor,
-                                  seq ? ev.data.sequence_start.tag : ev.data.mapping_start.tag);
-            if (rc) break;
-            if (depth >= MAX_DEPTH) {
-                rc = err_at(c, f, line, col, "nesting deeper than %d levels", MAX_DEPTH);
-                break;
-            }
-            nn = node_new(seq ? N_SEQ : N_MAP, ev.start_mark);
-            break;
-        }
-        case YAML_SEQUENCE_END_EVENT:
-        case YAML_MAPPING_END_EVENT:
-            depth--;
-            if (stack[depth]->kind == N_MAP) rc = check_map_dups(c, f, stack[depth]);
-            break;
-        default:
-            break;
-        }
-        if (nn) {
-            if (depth == 0) {
-                root = nn;
-            } else {
-                node *parent = stack[depth - 1];
-                if (parent->kind == N_MAP && parent->n % 2 == 0 && nn->kind != N_SCALAR) {
-                    rc = err_at(c, f, nn->line, nn->col, "a key must be a plain word, not a %s",
-                                nn->kind == N_MAP ? "mapping" : "sequence");
-                    node_free(nn);
-                    nn = NULL;
-                } else {
-                    node_add(parent, nn);
-                }
-            }
-            if (nn && nn->kind != N_SCALAR) stack[depth++] = nn;
-        }
-        yaml_event_delete(&ev);
-        if (rc || done) break;
-    }
-    yaml_parser_delete(&p);
-    if (rc) {
-        node_free(root);
-        return -1;
-    }
-    f->root = root;
-    return 0;
-}
 
 /* ---------------------------------------------------------------------------------------------
  * Helpers for interpretation */
@@ -529,7 +196,7 @@ static int get_string(ctx *c, const sfile *f, const node *v, const char *what, s
     return 0;
 }
 
-static int valid_ident(const char *s) {
+int scenario_valid_ident(const char *s) {
     if (!*s) return 0;
     for (; *s; s++)
         if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || (*s >= '0' && *s <= '9') || *s == '_' ||
@@ -545,7 +212,7 @@ static int get_ident(ctx *c, const sfile *f, const node *v, const char *what, ch
         return err_node(c, f, v, "%s: expected a name, got %s", what, got_text(v, got, sizeof got));
     if (v->len >= SCENARIO_NAME_MAX)
         return err_node(c, f, v, "%s: '%.40s...' is longer than %d characters", what, v->str, SCENARIO_NAME_MAX - 1);
-    if (!valid_ident(v->str))
+    if (!scenario_valid_ident(v->str))
         return err_node(c, f, v, "%s: '%s' may contain only letters, digits, '_', '.' and '-'", what, v->str);
     snprintf(out, SCENARIO_NAME_MAX, "%s", v->str);
     return 0;
@@ -1298,7 +965,7 @@ static int parse_record(ctx *c, const sfile *f, const node *v, state *st) {
 static const char *const world_keys[] = {"organisations", "generate", NULL};
 static const char *const org_keys[] = {"name",   "employees", "power", "failure_tolerance",
                                        "region", "kind",      "province", NULL};
-static const char *const org_kind_words[] = {"municipality", "province", "other", NULL};
+const char *const scenario_org_kind_words[] = {"municipality", "province", "other", NULL};
 static const char *const gen_keys[] = {"count", "median_employees", "sigma_ln", "regions", NULL};
 
 
@@ -1335,10 +1002,10 @@ static int parse_org(ctx *c, const sfile *f, const node *m, int idx, org_spec *o
         } else if (strcmp(k->str, "kind") == 0) {
             int kind = -1;
             char got[128], mean[96];
-            for (int w = 0; org_kind_words[w]; w++)
-                if (v->kind == N_SCALAR && strcmp(v->str, org_kind_words[w]) == 0) kind = w;
+            for (int w = 0; scenario_org_kind_words[w]; w++)
+                if (v->kind == N_SCALAR && strcmp(v->str, scenario_org_kind_words[w]) == 0) kind = w;
             if (kind < 0) {
-                mean_text(mean, sizeof mean, v->kind == N_SCALAR ? suggest_word(v->str, org_kind_words) : NULL);
+                mean_text(mean, sizeof mean, v->kind == N_SCALAR ? suggest_word(v->str, scenario_org_kind_words) : NULL);
                 return err_node(c, f, v, "%s: expected one of municipality, province, other, got %s%s", what,
                                 got_text(v, got, sizeof got), mean);
             }
@@ -1390,7 +1057,7 @@ static int resolve_provinces(ctx *c, const sfile *f, const node *list, org_spec 
             free(prov);
         } else if (orgs[hit->i].kind != ORG_PROVINCE) {
             rc = err_node(c, f, pv, "organisation %d: 'province': '%s' is of kind %s, not a province", j + 1,
-                          orgs[hit->i].name, org_kind_words[orgs[hit->i].kind]);
+                          orgs[hit->i].name, scenario_org_kind_words[orgs[hit->i].kind]);
         } else if (orgs[j].kind == ORG_PROVINCE) {
             rc = err_node(c, f, pv, "organisation %d: 'province': a province does not lie in another province", j + 1);
         } else {
@@ -1966,136 +1633,6 @@ int scenario_check_sets(const scenario *sc, char *err, size_t n) {
     return 0;
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Printing */
-
-static void print_quoted(FILE *f, const char *s) {
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20 || ch == 0x7f) fprintf(f, "\\x%02x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
-/* A string as a YAML scalar: plain when it is a simple word that no YAML reader takes for
- * something else, otherwise double-quoted. */
-static void print_str(FILE *f, const char *s) {
-    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", NULL};
-    int plain = ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') || *s == '_') && valid_ident(s);
-    for (int i = 0; plain && special[i]; i++) {
-        size_t k = 0;
-        while (special[i][k] && s[k] && (s[k] | 0x20) == special[i][k]) k++;
-        if (!special[i][k] && !s[k]) plain = 0;
-    }
-    if (plain) fputs(s, f);
-    else print_quoted(f, s);
-}
-
-static void print_num(FILE *f, double v) {
-    char buf[64];
-    if (v == floor(v) && fabs(v) < 1e15) snprintf(buf, sizeof buf, "%.0f", v);
-    else {
-        snprintf(buf, sizeof buf, "%.6g", v);
-        if (strtod(buf, NULL) != v) snprintf(buf, sizeof buf, "%.17g", v);
-    }
-    fputs(buf, f);
-}
-
-void scenario_print(FILE *f, const scenario *sc) {
-    fputs("name: ", f);
-    print_str(f, sc->name);
-    fputc('\n', f);
-    if (sc->title[0]) {
-        fputs("title: ", f);
-        print_quoted(f, sc->title);
-        fputc('\n', f);
-    }
-    fprintf(f, "horizon: %d\nseed: %lu\nreplicates: %d\n", sc->horizon, (unsigned long)sc->seed, sc->replicates);
-    fputs("world:\n", f);
-    if (sc->n_orgs > 0) fputs("  organisations:\n", f);
-    for (int i = 0; i < sc->n_orgs; i++) {
-        const org_spec *o = &sc->orgs[i];
-        fputs("    - { name: ", f);
-        print_str(f, o->name);
-        fputs(", employees: ", f);
-        print_num(f, o->employees);
-        if (o->power != o->employees) {
-            fputs(", power: ", f);
-            print_num(f, o->power);
-        }
-        if (o->failure_tolerance >= 0) {
-            fputs(", failure_tolerance: ", f);
-            print_num(f, o->failure_tolerance);
-        }
-        if (o->region) fprintf(f, ", region: %d", o->region);
-        if (o->kind != ORG_MUNICIPALITY && o->kind >= 0 && o->kind < N_ORG_KINDS)
-            fprintf(f, ", kind: %s", org_kind_words[o->kind]);
-        if (o->province >= 0 && o->province < sc->n_orgs) {
-            fputs(", province: ", f);
-            print_str(f, sc->orgs[o->province].name);
-        }
-        fputs(" }\n", f);
-    }
-    if (sc->gen.count > 0) {
-        fprintf(f, "  generate: { count: %d, median_employees: ", sc->gen.count);
-        print_num(f, sc->gen.median_employees);
-        fputs(", sigma_ln: ", f);
-        print_num(f, sc->gen.sigma_ln);
-        fprintf(f, ", regions: %d }\n", sc->gen.regions);
-    }
-    const design *d = &sc->design;
-    if (d->method == DESIGN_GRID) {
-        fputs("sweep:\n", f);
-        for (int k = 0; k < d->n_factors; k++) {
-            fprintf(f, "  %s: [", d->factor[k].pi->key);
-            for (int j = 0; j < d->factor[k].n_values; j++) {
-                char v[64];
-                params_format(d->factor[k].pi, d->factor[k].values[j], v, sizeof v);
-                fprintf(f, "%s%s", j ? ", " : "", v);
-            }
-            fputs("]\n", f);
-        }
-    } else if (d->method != DESIGN_NONE) {
-        fprintf(f, "sample:\n  method: %s\n  points: %d  # %d design points\n  ranges:\n", design_method_names[d->method],
-                d->n, d->n_points);
-        for (int k = 0; k < d->n_factors; k++) {
-            char lo[64], hi[64];
-            params_format(d->factor[k].pi, d->factor[k].lo, lo, sizeof lo);
-            params_format(d->factor[k].pi, d->factor[k].hi, hi, sizeof hi);
-            fprintf(f, "    %s: [%s, %s]\n", d->factor[k].pi->key, lo, hi);
-        }
-    }
-    if (sc->record_every != 1 || !sc->record_projects) {
-        fputs("record: {", f);
-        if (sc->record_every > 0) fprintf(f, " every: %d,", sc->record_every);
-        fprintf(f, " series: %s, projects: %s }\n", sc->record_every > 0 ? "true" : "false",
-                sc->record_projects ? "true" : "false");
-    }
-    fputs("conditions:\n", f);
-    for (int i = 0; i < sc->n_conditions; i++) {
-        const condition *cd = &sc->conditions[i];
-        /* Events are already in the parameters below; the comments say where they came from. */
-        for (int k = 0; k < cd->n_events; k++) fprintf(f, "  # event: %s\n", cd->events[k].text);
-        fputs("  ", f);
-        print_str(f, cd->name);
-        fputc(':', f);
-        int any = 0;
-        for (int k = 0; k < PARAMS_COUNT; k++) {
-            const param_info *pi = &params_table[k];
-            double v = params_get(&cd->p, pi);
-            if (v == pi->def) continue;
-            char buf[64];
-            params_format(pi, v, buf, sizeof buf);
-            fprintf(f, "\n    %s: %s", pi->key, buf);
-            any = 1;
-        }
-        fputs(any ? "\n" : " {}\n", f);
-    }
-}
-
 void scenario_free(scenario *sc) {
     if (!sc) return;
     free(sc->path);
@@ -2105,4 +1642,30 @@ void scenario_free(scenario *sc) {
     free(sc->conditions);
     design_free(&sc->design);
     memset(sc, 0, sizeof *sc);
+}
+
+int scenario_build_design(scenario *sc, char *err, size_t n) {
+    design *d = &sc->design;
+    if (d->method == DESIGN_NONE) {
+        d->n_points = 1;
+        return 0;
+    }
+    if (design_build(d, sc->seed, err, n)) return -1;
+    for (int p = 0; p < d->n_points; p++)
+        for (int c = 0; c < sc->n_conditions; c++) {
+            params q = sc->conditions[c].p;
+            design_apply(d, p, &q);
+            const char *m = params_check_all(&q);
+            if (m) {
+                size_t k = (size_t)snprintf(err, n, "design point %d (", p);
+                for (int f = 0; f < d->n_factors && k < n; f++) {
+                    char v[64];
+                    params_format(d->factor[f].pi, d->x[(size_t)p * d->n_factors + f], v, sizeof v);
+                    k += (size_t)snprintf(err + k, n - k, "%s%s = %s", f ? ", " : "", d->factor[f].pi->key, v);
+                }
+                if (k < n) snprintf(err + k, n - k, "), condition '%s': %s", sc->conditions[c].name, m);
+                return -1;
+            }
+        }
+    return 0;
 }

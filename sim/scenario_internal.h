@@ -52,9 +52,79 @@ typedef struct ev_kind {
 extern const ev_kind scenario_event_kinds[];
 extern const int scenario_n_event_kinds;
 
+/* The words of org_spec.kind (enum org_kind), NULL-terminated. */
+extern const char *const scenario_org_kind_words[];
+/* A name of [A-Za-z0-9_.-] (non-empty)? */
+int scenario_valid_ident(const char *s);
 /* "a, b, c" of a NULL-terminated list, into buf. */
 void scenario_word_list(const char *const *words, char *buf, size_t n);
 /* Does some parameter key start with `prefix` followed by a dot? */
 int scenario_is_group(const char *prefix);
+
+/* --- the YAML layer (scenario_yaml.c): files parsed into node trees with line:col --------------- */
+#include <stdarg.h>
+#include <sys/types.h>
+
+typedef enum { N_SCALAR, N_MAP, N_SEQ } nkind;
+
+typedef struct node {
+    nkind kind;
+    int line, col;      /* 1-based */
+    int plain;          /* scalar written without quotes (numbers, words, booleans, null) */
+    char *str;          /* scalar text, NUL-terminated */
+    size_t len;
+    struct node **kid;  /* mapping: key, value, key, value, ...; sequence: the items */
+    int n, cap;
+} node;
+
+static inline int npairs(const node *m) { return m->n / 2; }
+static inline const node *pkey(const node *m, int i) { return m->kid[2 * i]; }
+static inline const node *pval(const node *m, int i) { return m->kid[2 * i + 1]; }
+
+typedef struct sfile {
+    char *path;          /* as shown in messages */
+    char *text;          /* NUL-terminated */
+    size_t len;
+    node *root;
+    const node *extends; /* value of the `extends` key, or NULL */
+    int has_id;          /* dev/ino known (a real file) */
+    dev_t dev;
+    ino_t ino;
+} sfile;
+
+typedef struct ctx {
+    char *err;
+    size_t n;
+} ctx;
+
+const node *scenario_map_get(const node *m, const char *key);
+int scenario_is_null(const node *n);
+__attribute__((format(printf, 5, 6))) int scenario_err_at(ctx *c, const sfile *f, int line, int col, const char *fmt, ...);
+/* An error at a node's position: writes "FILE:LINE:COL: message" and returns -1. */
+__attribute__((format(printf, 4, 5))) int scenario_err_node(ctx *c, const sfile *f, const node *n, const char *fmt, ...);
+void scenario_sfile_free(sfile *f);
+/* Read a whole file (at most MAX_FILE_BYTES). On failure returns -1 with the reason in why. */
+int scenario_read_file(const char *path, sfile *f, char *why, size_t wn);
+/* Parse f->text into f->root, rejecting syntax errors, aliases, tags, duplicate keys, deep
+ * nesting and oversized values. */
+int scenario_parse_tree(ctx *c, sfile *f);
+/* A string with its place, for finding repeated keys or names. */
+typedef struct keyref {
+    const char *s;
+    int i;          /* position in document order */
+    int line, col;
+} keyref;
+
+/* Find the earliest repeated string. Sorts r. Returns 1 and sets *dup (the repetition) and
+ * *first (its first occurrence) when there is one. */
+int scenario_find_dup(keyref *r, int n, keyref *dup, keyref *first);
+#define find_dup scenario_find_dup
+#define map_get scenario_map_get
+#define is_null scenario_is_null
+#define err_at scenario_err_at
+#define err_node scenario_err_node
+#define sfile_free scenario_sfile_free
+#define read_file scenario_read_file
+#define parse_tree scenario_parse_tree
 
 #endif

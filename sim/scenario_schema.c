@@ -391,29 +391,3 @@ void scenario_write_json_schema(FILE *f) {
     jw_close(&w);
     fputc('\n', f);
 }
-
-int scenario_build_design(scenario *sc, char *err, size_t n) {
-    design *d = &sc->design;
-    if (d->method == DESIGN_NONE) {
-        d->n_points = 1;
-        return 0;
-    }
-    if (design_build(d, sc->seed, err, n)) return -1;
-    for (int p = 0; p < d->n_points; p++)
-        for (int c = 0; c < sc->n_conditions; c++) {
-            params q = sc->conditions[c].p;
-            design_apply(d, p, &q);
-            const char *m = params_check_all(&q);
-            if (m) {
-                size_t k = (size_t)snprintf(err, n, "design point %d (", p);
-                for (int f = 0; f < d->n_factors && k < n; f++) {
-                    char v[64];
-                    params_format(d->factor[f].pi, d->x[(size_t)p * d->n_factors + f], v, sizeof v);
-                    k += (size_t)snprintf(err + k, n - k, "%s%s = %s", f ? ", " : "", d->factor[f].pi->key, v);
-                }
-                if (k < n) snprintf(err + k, n - k, "), condition '%s': %s", sc->conditions[c].name, m);
-                return -1;
-            }
-        }
-    return 0;
-}
