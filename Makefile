@@ -118,6 +118,11 @@ test: $(DEPS_STAMP) $(BUILD)/samen $(UNIT_BIN)
 patterns: $(BUILD)/samen
 	@tests/patterns/run.sh
 
+# Regenerate docs/validation.md (and docs/validation/) from the current build, whatever the verdicts.
+.PHONY: validation
+validation: $(BUILD)/samen
+	@tests/patterns/run.sh --allow-fail
+
 # --- the two user commands ---------------------------------------------------------------------
 run: $(DEPS_STAMP) $(BUILD)/samen
 	$(BUILD)/samen run

@@ -6,6 +6,7 @@ over paired replicates.
     tests/patterns/patterns.py                       # everything: results JSON, docs/validation.md, figures
     tests/patterns/patterns.py --only F2,F6          # some patterns (the document lists only those)
     tests/patterns/patterns.py --allow-fail          # exit 0 even when a pattern does not hold or break
+    tests/patterns/patterns.py --keep                # keep the output files (build/patterns/*.h5)
 
 Every experiment is a scenario file in tests/patterns/ (or scenarios/), run with build/samen; the
 statistics are computed here from the raw per-replicate data of the output (docs/output.md).
@@ -277,7 +278,7 @@ def f1(ctx, figdir):
     t = diff(d, NF, SF, "summary_trust_participants_104")
     out.append(check("F1", "NF - SF trust among participants at week 104",
                      "paired difference of cross-organisation trust between team-mates", default=t,
-                     criterion="CI > 0", holds=ci_above(t), experiments=["default"], core=False))
+                     criterion="CI > 0", holds=ci_above(t), experiments=["default"]))
     tp = st.per_condition(d, "trust_participants")[SF]  # (replicate, time)
 
     def dip(idx):
@@ -288,7 +289,7 @@ def f1(ctx, figdir):
     dd = dict(est=float(e), lo=float(lo), hi=float(hi))
     out.append(check("F1", "SF trust dips below its start while structuring",
                      "SF participants' trust: mean of weeks 1-4 minus the lowest weekly mean in year 1",
-                     default=dd, criterion="CI > 0", holds=ci_above(dd), experiments=["default"], core=False))
+                     default=dd, criterion="CI > 0", holds=ci_above(dd), experiments=["default"]))
     # figure
     p = plt()
     fig, ax = p.subplots(1, 2, figsize=(8, 3.2))
@@ -386,7 +387,7 @@ def f2(ctx, figdir):
     out.append(check("F2", "herding index falls monotonically with S",
                      "mean herding index (HHI of workstream shares) of working teams, per S level",
                      default=None, criterion="strictly decreasing over the 11 levels", holds=mono,
-                     experiments=["f2-structure-level"], core=False,
+                     experiments=["f2-structure-level"],
                      note="HHI by S: " + ", ".join(f"{v:.3f}" for v in hh)))
     p = plt()
     fig, ax = p.subplots(1, 2, figsize=(9, 3.4))
@@ -442,6 +443,9 @@ def f3(ctx, figdir):
                "never", "after success - never: CI includes 0 or < 0"),
         "B2": ("B2 costless structure: c0 = 0, a0 = +3, kappa = 0, o = 0", "tests/patterns/f3-break-b2-costless.yaml",
                "from_start", "after success - from start: CI includes 0 or < 0"),
+        "B1+": ("B1 extended: also consolidation.formal_share = 0",
+                "tests/patterns/f3-break-b1-nothing-decays-no-formalising.yaml", "never",
+                "after success - never: CI includes 0 or < 0"),
         "B3": ("B3 fast drift, rigid: lambda_env = 1/4, rig = 1", "tests/patterns/f3-break-b3-fast-drift.yaml",
                "never", "after success - never: CI includes 0 or < 0 (never wins)"),
     }
@@ -465,7 +469,7 @@ def f3(ctx, figdir):
         e = est(st.paired_ci(life[w], life["never"]))
         out.append(check("F3", f"operation lifetime: {w.replace('_', ' ')} - never",
                          "weeks a delivered result operated (restricted to the horizon), mean per replicate",
-                         default=e, criterion="CI > 0", holds=ci_above(e), experiments=["f3-timing"], core=False))
+                         default=e, criterion="CI > 0", holds=ci_above(e), experiments=["f3-timing"]))
     ae = est(st.paired_ci(v["after_exploration"], v["after_first_win"]))
     out.append(check("F3", "value: after exploration - after first win",
                      "paired difference of 5-year value", default=ae,
@@ -475,7 +479,7 @@ def f3(ctx, figdir):
     fig, ax = p.subplots(figsize=(7, 3.4))
     x = np.arange(len(F3_CONDS))
     for j, (lab, dct) in enumerate(fig_sets):
-        errbar(ax, x + (j - 1.5) * 0.15, [dct[c] for c in F3_CONDS], fmt="o", label=lab, ms=4)
+        errbar(ax, x + (j - 2) * 0.14, [dct[c] for c in F3_CONDS], fmt="o", label=lab, ms=4)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xticks(x, [c.replace("_", " ") for c in F3_CONDS])
     ax.set_ylabel("5-year value minus 'never'")
@@ -521,6 +525,15 @@ def window_hazard(E, N, starts, idx, w):
     return E[idx][:, m].sum() / max(N[idx][:, m].sum(), 1)
 
 
+def moving_average(x, k):
+    """Centred moving average over the finite values (NaN where the window has none)."""
+    v = np.where(np.isfinite(x), x, 0.0)
+    n = np.isfinite(x).astype(float)
+    ker = np.ones(k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.convolve(v, ker, mode="same") / np.convolve(n, ker, mode="same")
+
+
 def f4(ctx, figdir):
     out = []
     R = ctx.experiments.get("default", {}).get("replicates", 200 if not ctx.fast else 60)
@@ -562,11 +575,17 @@ def f4(ctx, figdir):
                      experiments=["default", "f4-hazard-break"],
                      note=f"defaults: {wtxt(dn)}, middle/early {dn['ratio']['est']:.1f} [{dn['ratio']['lo']:.1f}, "
                           f"{dn['ratio']['hi']:.1f}]; break: {wtxt(bn)}"))
+    P4 = project_table(d, ["arrival", "launch", "outcome", "wins"])
+    cut = int(root_attr(d, "cohort_cutoff"))
+    nf = (P4["condition"] == P4["_names"].index(NF)) & (P4["launch"] >= 0) & (P4["arrival"] < cut)
+    stuck = nf & (P4["outcome"] == 4) & (P4["wins"] == 0)
+    out[-1]["note"] += (f"; {stuck.sum()} of {nf.sum()} network-first cohort collaborations "
+                        f"({100 * stuck.sum() / max(nf.sum(), 1):.1f}%) are still open at the horizon without a win")
     pk = res["SF"]["peak"]
     out.append(check("F4", "SF earliest hazard peak in the negotiation window",
                      "age bin (4 weeks) of the highest SF stall hazard within year 1", default=pk,
                      criterion="peak bin CI inside weeks 8-28", holds=pk["lo"] >= 8 and pk["hi"] < 28,
-                     experiments=["default"], core=False))
+                     experiments=["default"]))
     # momentum of survivors by age: one collaboration per replicate
     C = "tests/patterns/f4-cohort.yaml"
     Rc = 2000 if not ctx.fast else 300
@@ -585,9 +604,8 @@ def f4(ctx, figdir):
             alive = Am[idx].sum(axis=0)
             with np.errstate(all="ignore"):
                 med = np.nanmedian(E, axis=0)
-            k = 8
-            sm = np.convolve(np.nan_to_num(med), np.ones(k) / k, mode="same")
             ok = alive >= 0.1 * max(launched[idx].sum(), 1)
+            sm = moving_average(np.where(ok, med, np.nan), 8)
             ages = np.arange(E.shape[1]) - 1
             pk_win = (ages >= 4) & (ages <= 40) & ok
             if not pk_win.any():
@@ -607,7 +625,7 @@ def f4(ctx, figdir):
                          recovery=dict(est=float(e[1]), lo=float(lo[1]), hi=float(hi[1])))
     rd, rb = res["network_first"], res["break_no_mul_bospad"]
     held = ci_above(rd["dip"]) and ci_above(rd["recovery"])
-    broken = not ci_above(rb["recovery"])
+    broken = not ci_above(rb["recovery"])  # NaN: no survivors left at 130-156 weeks, so no recovery
     out.append(check("F4", "survivors' median momentum: a trough after the honeymoon",
                      "median momentum of the surviving collaboration by age (8-week moving average), one "
                      "network-first collaboration per replicate: dip = honeymoon peak (age 4-40) - trough (to age 104); "
@@ -712,16 +730,16 @@ def f5(ctx, figdir):
         out.append(check("F5", "success rises with log2 K",
                          "logistic regression of success (cohort's launched collaborations) on log2 K, K = 1, 2, 4, 8",
                          default=r["slope"], criterion="slope CI > 0", holds=ci_above(r["slope"]), brk=label,
-                         break_value=bs, break_criterion="slope CI includes 0", broken=bs["lo"] <= 0 <= bs["hi"],
+                         break_value=bs, break_criterion="slope CI includes 0 or < 0", broken=ci_includes_or_below(bs),
                          experiments=["f5-milestones", name],
                          note="success by K: " + ", ".join(f"{k}: {p:.3f}" for k, p in zip(F5_K, r["p"]))
                               + "; in the break: " + ", ".join(f"{k}: {p:.3f}" for k, p in zip(F5_K, pb))))
     out.append(check("F5", "diminishing returns in K", "gain per added milestone from K = 2 to 4 minus from 4 to 8: "
                      "(p4 - p2)/2 - (p8 - p4)/4", default=r["concave"], criterion="CI > 0 (concave in K)",
-                     holds=ci_above(r["concave"]), experiments=["f5-milestones"], core=False))
+                     holds=ci_above(r["concave"]), experiments=["f5-milestones"]))
     out.append(check("F5", "CELEBRATE x log2 K", "logistic slope with celebrated wins minus without",
                      default=r["interaction"], criterion="CI > 0", holds=ci_above(r["interaction"]),
-                     experiments=["f5-milestones"], core=False))
+                     experiments=["f5-milestones"]))
     fw = summ(d, "summary_first_win_weeks")
     n = len(fw["k4"])
 
@@ -734,7 +752,7 @@ def f5(ctx, figdir):
     out.append(check("F5", "QUICK_WINS cut the time to the first win",
                      "relative change of the median weeks from launch to first win (mean over replicates), quick "
                      "wins (K = 8, first milestone half-sized) against K = 4", default=qw,
-                     criterion="CI < -0.30", holds=ci_below(qw, -0.30), experiments=["f5-milestones"], core=False))
+                     criterion="CI < -0.30", holds=ci_below(qw, -0.30), experiments=["f5-milestones"]))
     p = plt()
     fig, ax = p.subplots(figsize=(5.5, 3.4))
     for (lab, rr), col in zip(curves, ["C0", "C3", "C1"]):
@@ -774,7 +792,7 @@ def f6(ctx, figdir):
         out.append(check("F6", "designated champion - none: success",
                          "paired difference of success per launched collaboration (network-first)", default=eff,
                          criterion="CI > 0", holds=ci_above(eff), brk=label, break_value=be,
-                         break_criterion="CI includes 0", broken=be["lo"] <= 0 <= be["hi"] or be["hi"] < 0,
+                         break_criterion="CI includes 0 or < 0", broken=ci_includes_or_below(be),
                          experiments=["f6-champion", name],
                          note=f"emergent - none {emg['est']:+.3f} [{emg['lo']:+.3f}, {emg['hi']:+.3f}]"))
     lb = ctx.run("tests/patterns/f6-low-burnout.yaml", R)
@@ -783,9 +801,11 @@ def f6(ctx, figdir):
     shrink = est(st.paired_ci(sl["designated"] - sl["none"], s["designated"] - s["none"]))
     bars.append(("F_max = 0.3", le))
     out.append(check("F6", "burnout (F_max = 0.3) shrinks the champion effect",
-                     "champion effect at F_max = 0.3 minus at 0.9 (same worlds)", default=shrink,
-                     criterion="CI < 0", holds=ci_below(shrink), experiments=["f6-champion", "f6-low-burnout"],
-                     core=False, note=f"effect at F_max = 0.3: {le['est']:+.3f} [{le['lo']:+.3f}, {le['hi']:+.3f}]"))
+                     "champion effect (designated - none) at F_max = 0.3 minus at 0.9 (same worlds)",
+                     brk="F_max = 0.3 (champions burn out early)", break_value=shrink,
+                     break_criterion="CI < 0 (the effect shrinks)", broken=ci_below(shrink),
+                     experiments=["f6-champion", "f6-low-burnout"],
+                     note=f"effect at F_max = 0.3: {le['est']:+.3f} [{le['lo']:+.3f}, {le['hi']:+.3f}]"))
     out.append(check("F6", "effect larger in implementation than in exploration",
                      "needs a champion for one phase only", criterion="interaction CI > 0", core=False,
                      measurable=False, experiments=[],
@@ -838,13 +858,13 @@ def f7(ctx, figdir):
                               "(pure cost: > 0)"))
     out.append(check("F7", "Q = 13 - none: success (non-inferior)", "paired difference of success per launched",
                      default=sc, criterion="CI lower bound > -0.02", holds=sc["lo"] > -0.02,
-                     experiments=["f7-reviews"], core=False))
+                     experiments=["f7-reviews"]))
     a = est(st.paired_ci(v["q13"], v["q4"]))
     b_ = est(st.paired_ci(v["q13"], v["q52"]))
     out.append(check("F7", "value over Q is an inverted U, quarterly near best",
                      "paired differences of 5-year value: Q13 - Q4 (and Q13 - Q52 in the note)", default=a,
                      criterion="Q13 - Q4 CI > 0 and Q13 - Q52 CI > 0", holds=ci_above(a) and ci_above(b_),
-                     experiments=["f7-reviews"], core=False,
+                     experiments=["f7-reviews"],
                      note=f"Q13 - Q52 {b_['est']:+.0f} [{b_['lo']:+.0f}, {b_['hi']:+.0f}]; value by Q (none, "
                           + ", ".join(str(q) for q in F7_Q) + "): " + ", ".join(
                               f"{np.mean(v[c]):.0f}" for c in ["none"] + [f"q{q}" for q in F7_Q])))
@@ -905,12 +925,12 @@ def f8(ctx, figdir):
         name = os.path.splitext(os.path.basename(scen))[0]
         out.append(check("F8", "job bank - none: success", "paired difference of success per launched",
                          default=jb, criterion="CI > 0", holds=ci_above(jb), brk=label, break_value=be,
-                         break_criterion="CI includes 0", broken=be["lo"] <= 0 <= be["hi"] or be["hi"] < 0,
+                         break_criterion="CI includes 0 or < 0", broken=ci_includes_or_below(be),
                          experiments=["f8-job-bank", name]))
     silo = est(st.paired_ci((s["silo_job_bank"] - s["silo_none"]), (s["open_job_bank"] - s["open_none"])))
     out.append(check("F8", "job-bank gain grows with silo-ness",
                      "success gain of the job bank at same-department share 0.9 minus at 0.5", default=silo,
-                     criterion="CI > 0", holds=ci_above(silo), experiments=["f8-job-bank"], core=False))
+                     criterion="CI > 0", holds=ci_above(silo), experiments=["f8-job-bank"]))
     out.append(check("F8", "job bank raises team fit and cross-department ties",
                      "team fit and cross-department tie density at t = 260", criterion="both CI > 0",
                      measurable=False, core=False, experiments=[],
@@ -927,7 +947,7 @@ def f8(ctx, figdir):
                          break_value=est(st.paired_ci(v["cross_domain_nu0"], v["none"])) if nu == "0.2" else None,
                          break_criterion="value CI includes 0 or < 0 (leadership only lowers fit)" if nu == "0.2" else None,
                          broken=ci_includes_or_below(est(st.paired_ci(v["cross_domain_nu0"], v["none"])))
-                         if nu == "0.2" else None, experiments=["f8-job-bank"], core=False,
+                         if nu == "0.2" else None, experiments=["f8-job-bank"],
                          note=f"spread {sp['est']:+.1f} [{sp['lo']:+.1f}, {sp['hi']:+.1f}]"))
     p = plt()
     fig, ax = p.subplots(figsize=(5.5, 3.2))
@@ -1019,9 +1039,10 @@ def f9(ctx, figdir):
                      default=None, criterion=None, brk="p_link = 0, k_x = 0",
                      break_value=dict(est=float(ml.max()), lo=math.nan, hi=math.nan),
                      break_criterion="every replicate <= 0.40", broken=bool(ml.max() <= 0.40),
-                     experiments=["f9-break-no-links"], core=False))
+                     experiments=["f9-break-no-links"]))
     # reach and threshold spread (E5)
     Rr = 100 if not ctx.fast else 20
+    ctx.rule = "fixed: 100 per grid point (a share of replicates per point)"
     rr = ctx.run("tests/patterns/f9-reach.yaml", Rr)
     with h5py.File(rr, "r") as f:
         kx = f["design_network.cross_org_degree"][()]
@@ -1041,7 +1062,7 @@ def f9(ctx, figdir):
     out.append(check("F9", "P(large mobilisation) rises with k_x and sigma_theta",
                      "share of replicates with more than half mobilised at t_c + 8: k_x = 2 minus 0.25 (sigma_theta "
                      "2nd in the note), over a 4 x 3 grid", default=tk, criterion="both CI > 0",
-                     holds=ci_above(tk) and ci_above(ts), experiments=["f9-reach"], core=False,
+                     holds=ci_above(tk) and ci_above(ts), experiments=["f9-reach"],
                      note=f"sigma_theta 0.3 - 0.05: {ts['est']:+.3f} [{ts['lo']:+.3f}, {ts['hi']:+.3f}]; P(large) "
                           f"over the grid {large.mean(axis=1).min():.2f}-{large.mean(axis=1).max():.2f}"))
     cv, _ = crisis_value(d)
@@ -1120,14 +1141,14 @@ def f10(ctx, figdir):
                  broken=ci_includes_or_below(lb), experiments=["f10-failure-culture", "f10-break-no-learning"]),
            check("F10", "the cumulative value curves cross", "psi 0.8 - 0.2: cumulative value at week 52",
                  default=early, criterion="CI < 0 in year 1 (and > 0 by year 5)",
-                 holds=ci_below(early) and ci_above(late), brk="eta_L = 0", break_value=eb,
+                 holds=ci_below(early) and ci_above(late), brk="eta_L = 0 (no learning from failure)", break_value=eb,
                  break_criterion="no crossing", broken=not (ci_below(eb) and ci_above(lb)),
-                 experiments=["f10-failure-culture", "f10-break-no-learning"], core=False),
+                 experiments=["f10-failure-culture", "f10-break-no-learning"]),
            check("F10", "more initiatives in year 1", "psi 0.8 - 0.2: collaborations launched in weeks 0-51",
-                 default=dl, criterion="CI > 0", holds=ci_above(dl), experiments=["f10-failure-culture"], core=False),
+                 default=dl, criterion="CI > 0", holds=ci_above(dl), experiments=["f10-failure-culture"]),
            check("F10", "more failures in year 1", "psi 0.8 - 0.2: failed milestone attempts of the collaborations "
                  "launched in year 1", default=df, criterion="CI > 0", holds=ci_above(df),
-                 experiments=["f10-failure-culture"], core=False),
+                 experiments=["f10-failure-culture"]),
            check("F10", "higher mean skill by year 5", "mean skill", criterion="CI > 0", measurable=False,
                  core=False, note="the output has no skill measure", experiments=[])]
     p = plt()
@@ -1186,7 +1207,7 @@ def f11(ctx, figdir):
                  experiments=["f11-handover", "f11-break-line-equals-initiators"],
                  note=f"RETAIN_CORE ratio {rk['est']:.3f} [{rk['lo']:.3f}, {rk['hi']:.3f}]"),
            check("F11", "RETAIN_CORE - HANDOVER: completion", "paired difference of success per launched",
-                 default=c, criterion="CI > 0", holds=ci_above(c), experiments=["f11-handover"], core=False,
+                 default=c, criterion="CI > 0", holds=ci_above(c), experiments=["f11-handover"],
                  note=f"volunteers without handover: {np.nanmean(s['volunteers']):.3f}; handover "
                       f"{np.nanmean(s['handover']):.3f}; retain core {np.nanmean(s['retain_core']):.3f}")]
     p = plt()
@@ -1229,6 +1250,18 @@ def ratio_ci(num, den, seed=4):
     return dict(est=float(e), lo=float(lo), hi=float(hi))
 
 
+def mandate_parts(path):
+    """Mean value per replicate of the mandated collaborations (ids >= 1000000) under 'mandate', and the
+    difference in the ordinary collaborations' value, mandate - voluntary."""
+    P = project_table(path, ["id", "value"])
+    R = int(root_attr(path, "replicates"))
+    m, v = P["_names"].index("mandate"), P["_names"].index("voluntary")
+    reg = (P["id"] >= 1000000) & (P["id"] < 2000000)
+    own = P["value"][(P["condition"] == m) & reg].sum() / R
+    ordinary = (P["value"][(P["condition"] == m) & ~reg].sum() - P["value"][(P["condition"] == v) & ~reg].sum()) / R
+    return own, ordinary
+
+
 def f12(ctx, figdir):
     R, rinfo = ctx.replicates(RUD, diff_fn("mandate", "voluntary", "summary_value"), 20, minimum=200, cap=800,
                               fast=60)
@@ -1237,11 +1270,11 @@ def f12(ctx, figdir):
     share = ratio_ci(hb, mu)
     out = [check("F12", "mandate: formation by the deadline", "share of replicates with the mandated collaboration formed",
                  default=dict(est=float(np.mean(formed > 0)), lo=math.nan, hi=math.nan), criterion="= 1",
-                 holds=bool(np.all(formed > 0)), experiments=["rud-mandate"], core=False,
+                 holds=bool(np.all(formed > 0)), experiments=["rud-mandate"],
                  note=f"imposed at the deadline: {imposed.sum() / max(formed.sum(), 1):.2f} of mandated collaborations"),
            check("F12", "mandate: hold-back share", "municipalities that held back / partner municipalities",
                  default=share, criterion="CI inside [0.05, 0.15] (target 0.08)",
-                 holds=share["lo"] >= 0.05 and share["hi"] <= 0.15, experiments=["rud-mandate"], core=False)]
+                 holds=share["lo"] >= 0.05 and share["hi"] <= 0.15, experiments=["rud-mandate"])]
     t = summ(d, "summary_trust_participants_104")
     te = est(st.paired_ci(t["mandate"], t["voluntary"]))
     tb = ctx.run("tests/patterns/f12-break-trusting-region.yaml", R)
@@ -1254,7 +1287,7 @@ def f12(ctx, figdir):
                      criterion="CI < 0", holds=ci_below(te), brk="trusting, well-connected region: h = +0.8, k_x = 3",
                      break_value=tbe, break_criterion="CI includes 0 or > 0, and hold-back share < 0.02",
                      broken=ci_includes_or_above(tbe) and sht["est"] < 0.02,
-                     experiments=["rud-mandate", "f12-break-trusting-region"], core=False,
+                     experiments=["rud-mandate", "f12-break-trusting-region"],
                      note=f"hold-back share in the break {sht['est']:.3f} [{sht['lo']:.3f}, {sht['hi']:.3f}]"))
     v = summ(d, "summary_value")
     w1 = est(st.paired_ci(v["mandate_what_not_how"], v["mandate"]))
@@ -1262,15 +1295,16 @@ def f12(ctx, figdir):
     out.append(check("F12", "what-not-how >= max(mandated, voluntary)",
                      "paired differences of 5-year value: what-not-how - mandated (- voluntary in the note)",
                      default=w1, criterion="both CI lower bounds >= 0", holds=w1["lo"] >= 0 and w2["lo"] >= 0,
-                     experiments=["rud-mandate"], core=False,
+                     experiments=["rud-mandate"],
                      note=f"what-not-how - voluntary {w2['est']:+.0f} [{w2['lo']:+.0f}, {w2['hi']:+.0f}]"))
-    sc = {}
+    sc, parts = {}, {}
     for n, scen in (("3", "tests/patterns/f12-scale-3.yaml"), ("12", "tests/patterns/f12-scale-12.yaml"),
                     ("3b", "tests/patterns/f12-break-no-economies-3.yaml"),
                     ("12b", "tests/patterns/f12-break-no-economies-12.yaml")):
         p_ = ctx.run(scen, R)
         vv = summ(p_, "summary_value")
         sc[n] = est(st.paired_ci(vv["mandate"], vv["voluntary"]))
+        parts[n] = mandate_parts(p_)
     held = ci_below(sc["3"]) and ci_above(sc["12"])
     broken = ci_includes_or_below(sc["3b"]) and ci_includes_or_below(sc["12b"])
     out.append(check("F12", "mandate - voluntary value changes sign with scale",
@@ -1282,7 +1316,10 @@ def f12(ctx, figdir):
                      experiments=["f12-scale-3", "f12-scale-12", "f12-break-no-economies-3",
                                   "f12-break-no-economies-12"],
                      note=f"at 12: {sc['12']['est']:+.0f} [{sc['12']['lo']:+.0f}, {sc['12']['hi']:+.0f}]; break at 12: "
-                          f"{sc['12b']['est']:+.0f} [{sc['12b']['lo']:+.0f}, {sc['12b']['hi']:+.0f}]"))
+                          f"{sc['12b']['est']:+.0f} [{sc['12b']['lo']:+.0f}, {sc['12b']['hi']:+.0f}]. Of the difference, "
+                          f"the mandated collaboration's own value is {parts['3'][0]:.0f} at 3 and {parts['12'][0]:.0f} at "
+                          f"12 (the voluntary condition has no regional collaboration); ordinary collaborations differ "
+                          f"by {parts['3'][1]:+.0f} and {parts['12'][1]:+.0f}"))
     p = plt()
     fig, ax = p.subplots(figsize=(5.5, 3.2))
     lab = ["|O| = 3", "|O| = 12", "3, no economies", "12, no economies"]
@@ -1310,6 +1347,7 @@ def calibration(ctx, figdir):
     res["success_opportunity_network_first"] = est(st.mean_ci(so[NF]))
     # hold-back
     Rh = 200 if not ctx.fast else 40
+    ctx.rule = "fixed: 200 per value of a_h0"
     h = ctx.run("tests/patterns/cal-holdback.yaml", Rh)
     P = project_table(h, ["id", "formation", "holdback", "partners"])
     with h5py.File(h, "r") as f:
@@ -1383,9 +1421,9 @@ SYMBOL = {
     "exit.structure": ("lambda_S", "exit reduction by structure"),
     "operation.hazard": ("lambda0", "operation hazard"),
     "agents.turnover": ("tau_turn", "staff turnover"),
-    "structure.formal_hours": ("H_fte", "formal hours of assigned members"),
-    "recruit.team_max": ("n_max", "largest network-first team"),
-    "opportunity.milestones": ("K", "milestones"),
+    "structure.formal_hours": ("H_fte", "formal hours a week of an assigned member"),
+    "recruit.team_max": ("n_max", "largest network-first team size"),
+    "opportunity.milestones": ("K", "number of milestones"),
 }
 
 
@@ -1409,23 +1447,40 @@ def point_means(D):
     return m, se, n
 
 
+INTEGER = {"opportunity.milestones", "recruit.team_max"}
+
+
 def describe_box(box, full):
+    """A box in words, one restriction a line; whole-number parameters as whole numbers (peeled
+    bounds exclude their own value)."""
     words = []
-    for k, (lo, hi) in st.restricted(box, full).items():
+    for k, (lo, hi) in box.items():
         sym, what = SYMBOL.get(k, (k, k))
         flo, fhi = full[k]
+        if k in INTEGER:
+            a = math.floor(lo) + 1 if lo > flo else None
+            b = math.ceil(hi) - 1 if hi < fhi else None
+            if a is not None and b is not None:
+                words.append(f"the {what} ({sym}) is between {a} and {b}")
+            elif a is not None:
+                words.append(f"the {what} ({sym}) is at least {a}")
+            else:
+                words.append(f"the {what} ({sym}) is at most {b}")
+            continue
+        unit = lambda x: f" ({x * 36:.1f} h of a 36-h week)" if k == "agents.slack_share" else ""
         if lo > flo and hi < fhi:
-            words.append(f"{what} ({sym}) between {lo:.3g} and {hi:.3g}")
+            words.append(f"the {what} ({sym}) is between {lo:.3g}{unit(lo)} and {hi:.3g}{unit(hi)}")
         elif lo > flo:
-            words.append(f"{what} ({sym}) above {lo:.3g}")
+            words.append(f"the {what} ({sym}) is above {lo:.3g}{unit(lo)}")
         else:
-            words.append(f"{what} ({sym}) below {hi:.3g}")
+            words.append(f"the {what} ({sym}) is below {hi:.3g}{unit(hi)}")
     return words
 
 
 def e8(ctx, figdir):
     res = {}
     R = 10 if not ctx.fast else 4
+    ctx.rule = "fixed: 10 paired replicates per design point (se of Delta about 0.07)"
     lhs = ctx.run("tests/patterns/e8-lhs.yaml" if not ctx.fast else "tests/patterns/e8-lhs-small.yaml", R)
     keys, X, DS, DO, DV = design(lhs)
     m, se, n = point_means(DS)
@@ -1440,18 +1495,21 @@ def e8(ctx, figdir):
     res["delta_quantiles"] = np.nanquantile(m, [0, 0.1, 0.5, 0.9, 1]).tolist()
     full = {k: (float(X[:, j].min()), float(X[:, j].max())) for j, k in enumerate(keys)}
     y = (m[ok] < 0).astype(float)
-    traj, box = st.prim_box(X[ok], y, keys, alpha=0.05, min_support=0.08)
-    res["prim"] = dict(support=box[0], density=box[1], coverage=float(box[0] * ok.sum() * box[1] / max(y.sum(), 1)),
-                       box={k: list(v) for k, v in st.restricted(box[2], full).items()},
-                       words=describe_box(box[2], full), base_density=float(y.mean()))
+    traj, box = st.prim_box(X[ok], y, keys)
+    simple, sup, den = st.simplify_box(X[ok], y, keys, box[2], full)
+    res["prim"] = dict(support=sup, density=den, coverage=float(sup * ok.sum() * den / max(y.sum(), 1)),
+                       box={k: list(v) for k, v in simple.items()}, words=describe_box(simple, full),
+                       base_density=float(y.mean()), peeled=dict(support=box[0], density=box[1],
+                                                                 restrictions=len(st.restricted(box[2], full))))
     res["prim_trajectory"] = [(t[0], t[1]) for t in traj]
     # a simpler two-parameter box for plain words: the densest box on the two strongest restrictions
     corr = {k: float(np.corrcoef(X[ok, j], m[ok])[0, 1]) for j, k in enumerate(keys)}
     res["correlation"] = corr
     yo = (mo < 0).astype(float)
-    trajo, boxo = st.prim_box(X, yo, keys, alpha=0.05, min_support=0.08)
-    res["prim_opportunity"] = dict(support=boxo[0], density=boxo[1], words=describe_box(boxo[2], full),
-                                   base_density=float(yo.mean()))
+    trajo, boxo = st.prim_box(X, yo, keys)
+    simple_o, sup_o, den_o = st.simplify_box(X, yo, keys, boxo[2], full)
+    res["prim_opportunity"] = dict(support=sup_o, density=den_o, words=describe_box(simple_o, full),
+                                   box={k: list(v) for k, v in simple_o.items()}, base_density=float(yo.mean()))
     # Sobol
     if not ctx.fast:
         sal = ctx.run("tests/patterns/e8-saltelli.yaml", R)
@@ -1461,7 +1519,8 @@ def e8(ctx, figdir):
     fig, ax = p.subplots(1, 3, figsize=(11, 3.4))
     j0, j1 = keys.index(order[0]), keys.index(order[1])
     sc = ax[0].scatter(X[ok, j0], X[ok, j1], c=m[ok], cmap="RdBu", vmin=-0.6, vmax=0.6, s=12)
-    bx = box[2]
+    bx = dict(full)
+    bx.update({k: tuple(v) for k, v in res["prim"]["box"].items()})
     lo0, hi0 = bx[order[0]]
     lo1, hi1 = bx[order[1]]
     ax[0].add_patch(p.Rectangle((lo0, lo1), hi0 - lo0, hi1 - lo1, fill=False, ec="k", lw=1.2))
@@ -1521,13 +1580,15 @@ def sobol(path):
 # --- the document ----------------------------------------------------------------------------------------------
 
 
-def f(x, d=3, sign=True):
+def decimals(*xs):
+    m = max([abs(x) for x in xs if x is not None and math.isfinite(x)] or [0])
+    return 0 if m >= 100 else 1 if m >= 10 else 2 if m >= 1 else 3
+
+
+def f(x, d=None, sign=True):
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "–"
-    if abs(x) >= 100:
-        d = 0
-    elif abs(x) >= 10:
-        d = min(d, 1)
+    d = decimals(x) if d is None else d
     return f"{x:+.{d}f}" if sign else f"{x:.{d}f}"
 
 
@@ -1536,7 +1597,8 @@ def fe(e, sign=True):
         return "–"
     if not math.isfinite(e.get("lo", math.nan)):
         return f(e["est"], sign=sign)
-    return f"{f(e['est'], sign=sign)} [{f(e['lo'], sign=sign)}, {f(e['hi'], sign=sign)}]"
+    d = decimals(e["est"], e["lo"], e["hi"])
+    return f"{f(e['est'], d, sign)} [{f(e['lo'], d, sign)}, {f(e['hi'], d, sign)}]"
 
 
 def write_doc(path, results, ctx, elapsed, figrel):
@@ -1562,7 +1624,8 @@ def write_doc(path, results, ctx, elapsed, figrel):
     w("")
     w("## Verdicts")
     w("")
-    w("Core criteria (the pattern as the brief states it) first; the secondary criteria follow in each section.")
+    w("Every criterion of each pattern as the brief states it, under the defaults and in its break regimes; the")
+    w("sections below add the notes, the figures and the figures reported without a criterion.")
     w("")
     w("| pattern | criterion | statistic under defaults [95% CI] | holds? | break regime | statistic in the break [95% CI] | breaks? | experiments (seed) |")
     w("|---|---|---|---|---|---|---|---|")
@@ -1572,8 +1635,13 @@ def write_doc(path, results, ctx, elapsed, figrel):
         w(row(c, ctx))
     w("")
     s = results["summary"]
-    w(f"Core criteria: {s['core_held']} of {s['core']} hold under the defaults; {s['core_broken']} of "
-      f"{s['core_breaks']} break in their break regime.")
+    w(f"**Summary.** {len(s['held'])} of {len(s['held']) + len(s['not_held'])} patterns hold under the defaults "
+      f"(every core criterion): {', '.join(s['held']) or 'none'}; not holding: {', '.join(s['not_held']) or 'none'}. "
+      f"{s['broken']} of {s['breaks']} break regimes break as expected:")
+    w("")
+    for p, v in s["patterns"].items():
+        if v["breaks"]:
+            w(f"- {p}: " + "; ".join(f"{b}: {'breaks' if ok else '**does not break**'}" for b, ok in v["breaks"].items()))
     w("")
     for pat in [p for p in PATTERN_ORDER if any(c["pattern"] == p for c in results["checks"])]:
         w(f"## {pat}: {TITLES[pat]}")
@@ -1653,6 +1721,18 @@ def write_calibration(w, c, figrel):
     w("")
     w(f"The value that gives 8% is **a_h0 = {c['holdback_a_h0_for_8pct']:.2f}** (interpolated).")
     w("")
+    ok_rates = all(c[f"success_{k}"]["lo"] >= 0.30 and c[f"success_{k}"]["hi"] <= 0.60 for k in (NF, SF))
+    w("**Values chosen.** " + (
+        "The base rates need no change: both modes are inside 30-60% at the defaults (set by the brief's "
+        "prototype rounds, docs/ODD.md section 9). " if ok_rates else
+        "The base rates are outside 30-60% at the defaults: see the table. ") +
+        f"Hold-back: the default a_h0 gives {100 * c['holdback_default']['est']:.1f}%; the sweep puts 8% at a_h0 = "
+        f"{c['holdback_a_h0_for_8pct']:.2f}. Crisis: the crisis network (four organisations, structure 0.2) gets its "
+        f"first win a median {f(c['crisis_first_win_median'], 0, sign=False)} weeks after the crisis, inside the "
+        "target; the seed's concrete result (the Pivot Park) came about 82 weeks after, so the model's crisis network "
+        "is faster than the case, and matching 'about 80 weeks' rather than 'within 80 weeks' would need a slower "
+        "crisis collaboration (more work, or more milestones before the first counts as a concrete result).")
+    w("")
     w(f"![calibration]({figrel}/{c['figure']})")
     w("")
 
@@ -1675,10 +1755,14 @@ def write_e8(w, e, figrel):
       f"{100 * e['share_sf_wins_opportunity']:.0f}% of the points.")
     w("")
     pr = e["prim"]
-    w("**Where structure-first wins (PRIM).** Peeling 5% at a time (Friedman & Fisher 1999) the box that most")
-    w(f"concentrates the points where Delta < 0, keeping at least 8% of the points: the box holds "
-      f"{100 * pr['support']:.0f}% of the points, {100 * pr['density']:.0f}% of which have Delta < 0 (against "
-      f"{100 * pr['base_density']:.0f}% overall), and {100 * pr['coverage']:.0f}% of all points where structure-first wins:")
+    pk = pr["peeled"]
+    w("**Where structure-first wins (PRIM).** Peeling 5% of the points at a time (Friedman & Fisher 1999) toward")
+    w("the points where Delta < 0, the first box on the peeling trajectory in which at least 80% of the points have")
+    w(f"Delta < 0 holds {100 * pk['support']:.0f}% of the points ({100 * pk['density']:.0f}% with Delta < 0) and restricts "
+      f"{pk['restrictions']} parameters. Dropping the restrictions that each cost less than 3 points of density")
+    w(f"leaves a box of {len(pr['words'])} restrictions that holds {100 * pr['support']:.0f}% of the points, "
+      f"{100 * pr['density']:.0f}% of which have Delta < 0 (against {100 * pr['base_density']:.0f}% overall); it "
+      f"covers {100 * pr['coverage']:.0f}% of all points where structure-first wins:")
     w("")
     for s_ in pr["words"]:
         w(f"- {s_}")
@@ -1739,16 +1823,21 @@ def write_not_holding(w, results):
     w("and, where the mechanisms show it, what would have to change (`docs/ODD.md` section 7, `sim/project.c`,")
     w("`sim/intervention.c`):")
     w("")
+    seen = set()
     for c in bad:
         what = []
         if c["holds"] is False:
             what.append(f"does not hold ({fe(c['default'])}; wanted {c['criterion']})")
         if c["broken"] is False:
             what.append(f"does not break in '{c['brk']}' ({fe(c['break_value'])}; wanted {c['break_criterion']})")
-        reason = REASONS.get((c["pattern"], c["name"]), "")
-        w(f"- **{c['pattern']}, {c['name']}**: " + "; ".join(what) + (f". {reason}" if reason else "."))
+        text = reason(c)
+        if text and text in seen:
+            text = "The same reading as above"
+        seen.add(text)
+        w(f"- **{c['pattern']}, {c['name']}**: " + "; ".join(what) + (f". {text}." if text else "."))
     for c in unm:
-        w(f"- **{c['pattern']}, {c['name']}**: not measurable: {c['note']}. {REASONS.get((c['pattern'], c['name']), '')}")
+        text = reason(c)
+        w(f"- **{c['pattern']}, {c['name']}**: not measurable: {c['note']}." + (f" {text}." if text else ""))
     w("")
 
 
@@ -1770,9 +1859,188 @@ TITLES = {
 FUNCS = {"F1": f1, "F2": f2, "F3": f3, "F4": f4, "F5": f5, "F6": f6, "F7": f7, "F8": f8, "F9": f9, "F10": f10,
          "F11": f11, "F12": f12}
 
-# Mechanism readings for criteria that fail (kept beside the numbers; a reading is shown only when its
-# criterion fails in the current run).
-REASONS = {}
+# Mechanism readings for criteria that fail, from docs/ODD.md section 7 and sim/project.c,
+# sim/intervention.c. A reading is printed only when its criterion fails in the current run:
+# HOLD[(pattern, criterion)] when it does not hold, BREAK[(pattern, criterion, start of the break
+# label)] when it does not break.
+HOLD = {
+    ("F2", "herding index falls monotonically with S"):
+        "The herding index is the concentration of the team over streams (sum of squared shares). Directed "
+        "members are sent greedily to the stream that maximises skill x remaining need / (1 + effort already "
+        "sent / plan); own-domain skill (Beta(6, 2)) dominates other skills (Beta(1, 6)), so at high S direction "
+        "sends specialists to their own domain and the index reflects the team's domain mix, not herding. A "
+        "measure relative to need (sum over streams of (share - need share)^2), or a stronger load term in "
+        "direction, would make the criterion meaningful",
+    ("F4", "NF stall hazard: rises after exploration, then declines"):
+        "On the age clock the hazard keeps rising: the sandy stretch starts when progress reaches 15%, at very "
+        "different ages, and the collaborations still open late are the slow ones, whose hazard stays high. The "
+        "brief's round 4 already asked to restate F4 on the phase clock (weeks since the end of exploration), but "
+        "the project table has no such week: add a field (for example project_explored, the week progress first "
+        "reached momentum.explore_until) to sim/metrics.def. The momentum trough (below) does show",
+    ("F5", "success rises with log2 K"): "",
+    ("F6", "effect larger in implementation than in exploration"):
+        "Needs a champion for one phase only, e.g. a parameter champion.phase (exploring / implementing)",
+    ("F7", "Q = 13 - none: wasted hours"):
+        "The saving is not established at this precision (the brief's prototype found -885 h). "
+        "A review kills only collaborations behind plan whose momentum is below 0.2, and a killed collaboration's "
+        "hours count as wasted, so kills move hours into 'wasted' rather than saving them; most reviews rescope",
+    ("F7", "value over Q is an inverted U, quarterly near best"):
+        "Value rises monotonically with review frequency (Q = 4 best). A review's hours (review.cost_hours = 4 h a "
+        "member) are recorded and count toward fatigue, but they are not taken from that week's working hours "
+        "(sim/intervention.c review(): effort was already spent), so frequent reviews cost no output while each "
+        "re-anchors half the misalignment and may rescope. Taking review hours from the week's effort would make "
+        "the cost real and allow the inverted U",
+    ("F8", "job bank raises team fit and cross-department ties"):
+        "Add summaries: mean team fit at launch, and cross-department tie density at weeks 0 and T",
+    ("F9", "mobilisation at t_c + 8 is bimodal"):
+        "Every replicate mobilises all employees, with or without urgency. The joining utility is uncentred (the "
+        "brief's ambiguity 7): 2 m + 2 fit + T + 2 phi - theta is positive for nearly everyone even at U = 0, so "
+        "once connectors are mobilised the cascade runs through the whole network. Centring the terms "
+        "(2 (m - 0.5) + 2 (fit - f_ref) + (T - T_org) + ...) and recalibrating theta would let urgency and thresholds "
+        "decide, which bimodality and the Granovetter trend need",
+    ("F9", "P(large mobilisation) rises with k_x and sigma_theta"):
+        "P(large) is 1 at every grid point for the same reason: the cascade always completes",
+    ("F9", "crisis network value peaks at a little structure"):
+        "The crisis network's value rises up to S_min = 0.5, like F2's own optimum (S* about 0.5): in this model "
+        "structure's benefit is mostly coverage of the bottleneck domain by need-directed assignment, which a "
+        "crisis network also needs. An optimum at 0.1-0.3 needs structure's benefit to be smaller for an urgent, "
+        "motivated network (or its overhead larger)",
+    ("F10", "the cumulative value curves cross"):
+        "Tolerance is never behind: it lowers blame, momentum loss and trust loss after a failure from the start, "
+        "and nothing makes a tolerant culture pay early (no extra risky initiatives, below)",
+    ("F10", "more initiatives in year 1"):
+        "Failure tolerance only changes who seeds an initiative (weight exp(lambda_psi psi)) and the risk term of "
+        "joining; every opportunity gets an initiative anyway. For more risky initiatives, tolerance must decide "
+        "whether a risky opportunity is taken up at all (a take-up probability falling with r (1 - psi))",
+    ("F10", "more failures in year 1"): "Follows from the previous point: the same initiatives start",
+    ("F10", "higher mean skill by year 5"): "Add a summary of mean skill (own and other domains) at T",
+    ("F11", "momentum at handover: E after / E before (HANDOVER)"):
+        "Momentum (S9) is not fed by engagement or motivation: friction, wins, the champion, urgency and the "
+        "honeymoon move it. Replacing 70% of the team by less motivated line staff lowers engagement and effort, "
+        "not momentum; only the champion's departure (-0.15) shows. Line staff also bring formal hours and the "
+        "compliance floor. Momentum that relaxes toward the team's mean engagement (or a handover loss "
+        "proportional to the share replaced) would let energy leak",
+    ("F11", "RETAIN_CORE - HANDOVER: completion"):
+        "Same cause: handing over costs no momentum beyond the champion, and line staff's formal hours offset "
+        "their lower motivation",
+    ("F12", "mandate - voluntary value changes sign with scale"):
+        "The mandate wins at both scales, for two reasons the note separates. The voluntary condition has no "
+        "regional collaboration at all, so whatever the mandated one delivers (work and value x partners / 2) is a "
+        "gain: at |O| = 3 that is most of the difference. And the mandated team ties all its members pairwise "
+        "when they join (S11), so it adds cross-organisation ties that later network-first initiatives recruit "
+        "along: at |O| = 12 most of the gain is in the ordinary collaborations. A fair comparison gives the "
+        "voluntary condition the same regional opportunity at t_m, formed network-first without a deadline, so that "
+        "scale economies and coordination costs decide the sign",
+    ("F12", "mandate: hold-back share"):
+        "a_h0 should be set to the value the calibration sweep below gives for 8%",
+}
+BREAK = {
+    ("F1", "NF - SF success per launched collaboration", "(b) no reach"):
+        "Selection: the few network-first initiatives that launch with k_x = 0.1 are those with strong ties "
+        "across organisations, and they do as well as usual. The break shows per opportunity (the note), which "
+        "is how the brief states it (\"NF fizzles and the difference turns negative\"): F1(b) should be read on "
+        "success per opportunity",
+    ("F1", "NF - SF success per launched collaboration", "(b) broad needs"):
+        "Need-directed invitations (recruit.off_need) and ongoing recruitment let the teams that launch cover four "
+        "domains; structure-first suffers as much. The break shows per opportunity (the note)",
+    ("F2", "inverted U of value in S", "(i)"):
+        "Direction's main benefit in this model is coverage of the Leontief bottleneck (need-directed greedy "
+        "assignment), not less herding: self-organised members choose by skill and last week's crowd, never by "
+        "need. Without herding, saturation, exit protection and knowledge loss the optimum only moves from about "
+        "0.53 to 0.45-0.49. The brief's extended break also makes direction skill-only; the model needs a switch "
+        "for that (e.g. work.direct_by_need) to test it",
+    ("F3", "value: after first win - never", "B1 nothing"):
+        "Consolidation formalises membership (40% of hours formal: compliance floor, exit lock, formal hours), "
+        "which raises delivery itself; protecting the delivered result (operation) is a small part. With "
+        "consolidation.formal_share = 0 as well (B1 extended) the advantage reverses, as the brief's prototype "
+        "found",
+    ("F3", "value: after second win - never", "B1 nothing"):
+        "As for the first win: formalising membership, not protection of operation, carries the gain",
+    ("F3", "value: after first win - from start", "B2"):
+        "'From start' loses the exploration phase (alignment gained while exploring, the network-first "
+        "honeymoon) and keeps rigidity 0.7; costless negotiation does not give those back. The brief's "
+        "ambiguity 42: let 'from start' keep exploring, or add rig = 0 to the break",
+    ("F3", "value: after second win - from start", "B2"): "As for the first win",
+    ("F3", "value: after first win - never", "B3"):
+        "Consolidating after the first win still gains a little (formal hours); after the second win it ties",
+    ("F5", "success rises with log2 K", "wins without momentum"):
+        "A win also ends the sandy stretch (friction falls back to phi_lo after the first win past exploration, "
+        "round 4's rule), a psychological effect the brief's break does not list. With K = 1 the stretch lasts to "
+        "completion. With that relief off too (the next row) the slope vanishes (reverses slightly)",
+    ("F6", "designated champion - none: success", "controlling chair"):
+        "m_c enters only the champion's momentum inflow; retention (b_ret w T) and the re-designation do not "
+        "depend on it (the brief's ambiguity 52). Scaling retention with m_c, or modelling a controlling chair as "
+        "crowding-out in the team, would let the break break",
+    ("F6", "burnout (F_max = 0.3) shrinks the champion effect", "F_max"):
+        "A designated champion who burns out is replaced at once by the next designated member (S12), so the team "
+        "is never without a champion; burnout costs only the momentum drop champion.loss_momentum once. Fatigue of "
+        "a volunteer champion builds at about 0.005 a week (slack + 4 h against a cap of slack + 2.5 h), so F = 0.3 "
+        "takes about 60 weeks. A pause before re-designation (or losing the member for good) would let burnout bite",
+    ("F7", "Q = 13 - none: wasted hours", "g0 = 1"):
+        "With the kill rule off a review behind plan rescopes (30% less remaining work), which still saves "
+        "hours; with rescoping off as well (the next row) reviews no longer save hours",
+    ("F8", "job bank - none: success", "f_free = 0.02"):
+        "Job-bank members join with formal share 0.3 even with 0 formal hours: the compliance floor and the exit "
+        "lock keep them in, and the manager fills the team to n_target by fit, which repairs coverage; none of "
+        "that needs hours",
+    ("F8", "job bank - none: success", "homogeneous"):
+        "Filling the team to n_target still helps coverage and size when skills are alike; the brief's break "
+        "is about fit and ties, which the output does not measure",
+    ("F8", "cross-domain leadership (nu = 0.2): mean and spread of value", "nu = 0"):
+        "The cross-domain leader is also a designated champion (momentum inflow with m_c = 0.9, retention) and "
+        "an extra member; with nu = 0 those benefits remain. Compare against a designated champion from inside "
+        "the domains, or do not make the leader a champion",
+    ("F9", "mobilisation at t_c + 8 is bimodal", "sigma_theta"):
+        "Even uniform high thresholds and mild urgency mobilise everyone: the uncentred utility (above)",
+    ("F9", "no ties and no crisis links: mobilisation stays in one organisation", "p_link"):
+        "The crisis mobilises the connectors of every organisation in its first week (S17), so every "
+        "organisation's cascade is seeded without any tie between organisations. Seeding only the struck "
+        "organisation (e.g. crisis.origin) would make the break meaningful",
+    ("F9", "crisis network value peaks at a little structure", "h = 0"):
+        "Structure's benefit without herding is coverage by need-directed assignment (as in F2's break)",
+    ("F11", "momentum at handover: E after / E before (HANDOVER)", "line staff"):
+        "In the break the ratio is slightly above 1: with the champion retained nothing lowers momentum and the "
+        "formal hours of line staff raise output; handover staff are always assigned (c = 1), the brief's c = 0 "
+        "for line staff is not available",
+    ("F12", "mandate - voluntary: trust among participants at week 104", "trusting"):
+        "Most mandated collaborations of 13 partners still fail to agree within 104 weeks (agreement log-odds "
+        "-0.3 per partner beyond two) and get their structure imposed, with the trust penalty; hold-back is "
+        "lower but not about 0",
+    ("F12", "mandate - voluntary value changes sign with scale", "epsilon"):
+        "Neither channel above depends on scale economies or the state's budget",
+}
+
+
+def reason(c):
+    parts = []
+    if c["holds"] is False or not c["measurable"]:
+        parts.append(HOLD.get((c["pattern"], c["name"]), ""))
+    if c["broken"] is False:
+        for (p, n, b), text in BREAK.items():
+            if p == c["pattern"] and n == c["name"] and (c["brk"] or "").startswith(b):
+                parts.append(text)
+                break
+    return ". ".join(x for x in parts if x)
+
+
+def summarise(checks):
+    """Per pattern: whether its core criteria hold under the defaults, and which of its break
+    regimes break as expected."""
+    out = dict(patterns={}, held=[], not_held=[], breaks=0, broken=0)
+    for p in PATTERN_ORDER:
+        core = [c for c in checks if c["pattern"] == p and c["core"] and c["measurable"]]
+        if not core:
+            continue
+        held = all(c["holds"] for c in core if c["holds"] is not None)
+        brks = {}
+        for c in core:
+            if c["broken"] is not None:
+                brks[c["brk"]] = brks.get(c["brk"], True) and c["broken"]
+        out["patterns"][p] = dict(held=held, breaks=brks)
+        (out["held"] if held else out["not_held"]).append(p)
+        out["breaks"] += len(brks)
+        out["broken"] += sum(brks.values())
+    return out
 
 
 def clean(o):
@@ -1802,6 +2070,7 @@ def main(argv=None):
     ap.add_argument("--figures", default=os.path.join(ROOT, "docs", "validation"))
     ap.add_argument("--allow-fail", action="store_true", help="exit 0 whenever the document was written")
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep the experiments' output files in --workdir")
     a = ap.parse_args(argv)
     if not os.path.exists(SAMEN):
         print(f"{SAMEN} not built (make)", file=sys.stderr)
@@ -1829,12 +2098,7 @@ def main(argv=None):
     if "E8" in want:
         ctx.log("E8: global exploration")
         results["e8"] = e8(ctx, a.figures)
-    core = [c for c in checks if c["core"] and c["measurable"]]
-    results["summary"] = dict(
-        core=len([c for c in core if c["holds"] is not None]),
-        core_held=len([c for c in core if c["holds"]]),
-        core_breaks=len([c for c in core if c["broken"] is not None]),
-        core_broken=len([c for c in core if c["broken"]]))
+    results["summary"] = summarise(checks)
     ver = subprocess.run([SAMEN, "--version"], capture_output=True, text=True).stdout.strip().splitlines()[0]
     results["meta"] = dict(version=ver, threads=ctx.threads, seconds=round(time.time() - t0, 1))
     results["experiments"] = ctx.experiments
@@ -1844,12 +2108,21 @@ def main(argv=None):
         json.dump(clean(results), fh, indent=1, allow_nan=False)
     figrel = os.path.relpath(a.figures, os.path.dirname(a.doc))
     write_doc(a.doc, results, ctx, elapsed, figrel)
+    if not a.keep:
+        for name in os.listdir(a.workdir):
+            if name.endswith(".h5"):
+                os.remove(os.path.join(a.workdir, name))
     s = results["summary"]
-    print(f"patterns: {s['core_held']}/{s['core']} core criteria hold, {s['core_broken']}/{s['core_breaks']} "
-          f"break as expected ({elapsed / 60:.1f} min); {os.path.relpath(a.doc, ROOT)} written")
-    ok = s["core_held"] == s["core"] and s["core_broken"] == s["core_breaks"]
+    print(f"patterns: {len(s['held'])} of {len(s['held']) + len(s['not_held'])} hold under the defaults "
+          f"(not: {', '.join(s['not_held']) or 'none'}); {s['broken']} of {s['breaks']} break regimes break as "
+          f"expected ({elapsed / 60:.1f} min); {os.path.relpath(a.doc, ROOT)} written")
+    ok = not s["not_held"] and s["broken"] == s["breaks"]
     return 0 if ok or a.allow_fail else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except RuntimeError as e:
+        print(f"patterns: {e}", file=sys.stderr)
+        sys.exit(2)

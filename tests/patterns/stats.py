@@ -195,12 +195,13 @@ def gmm_bic(x, k, iters=500, seed=0):
 
 # --- scenario discovery -------------------------------------------------------------------------------------
 
-def prim_box(X, y, names, alpha=0.05, min_support=0.1, target_density=None):
+def prim_box(X, y, names, alpha=0.05, min_support=0.05, target_density=0.8):
     """PRIM peeling (Friedman & Fisher 1999) for the region where y is 1: repeatedly remove the
-    alpha-quantile slice of one parameter (low or high end) that raises the share of y = 1 in the
-    box most, until the box holds fewer than min_support of the points. Returns the trajectory
-    [(support, density, {name: (lo, hi)})] and the box chosen: the densest with support >=
-    min_support (or the first reaching target_density)."""
+    alpha-quantile slice of one parameter (its low or high end) that raises the share of y = 1 in
+    the box most, until the box would hold fewer than min_support of the points. Returns the
+    peeling trajectory [(support, density, {name: (lo, hi)})] and the box chosen from it: the one
+    with the largest support whose density reaches target_density (the densest box when none
+    does)."""
     X = np.asarray(X, float)
     y = np.asarray(y, float)
     n, k = X.shape
@@ -229,11 +230,45 @@ def prim_box(X, y, names, alpha=0.05, min_support=0.1, target_density=None):
             hi[j] = q
         inside = keep
         traj.append((float(inside.mean()), float(d), {names[jj]: (lo[jj], hi[jj]) for jj in range(k)}))
-    if target_density is not None:
-        for t in traj:
-            if t[1] >= target_density:
-                return traj, t
+    for t in traj:
+        if t[1] >= target_density:
+            return traj, t
     return traj, max(traj, key=lambda t: (t[1], t[0]))
+
+
+def in_box(X, names, box, full):
+    """Points inside a box. A bound that peeling set excludes its own value (peeling removes the
+    points at or beyond the quantile); a bound at the edge of the full range includes it."""
+    X = np.asarray(X, float)
+    keep = np.ones(X.shape[0], bool)
+    for j, nm in enumerate(names):
+        if nm in box:
+            lo, hi = box[nm]
+            flo, fhi = full[nm]
+            keep &= (X[:, j] > lo) if lo > flo else (X[:, j] >= lo)
+            keep &= (X[:, j] < hi) if hi < fhi else (X[:, j] <= hi)
+    return keep
+
+
+def simplify_box(X, y, names, box, full, max_loss=0.03):
+    """Drop a box's restrictions one at a time (the one whose removal costs the least density)
+    while the density falls by less than max_loss in all from the box's own: the few parameters that
+    matter. Returns (box restricted to those parameters, support, density)."""
+    y = np.asarray(y, float)
+    cur = restricted(box, full)
+    base = y[in_box(X, names, cur, full)].mean()
+    while len(cur) > 1:
+        trials = []
+        for nm in cur:
+            b = {k: v for k, v in cur.items() if k != nm}
+            m = in_box(X, names, b, full)
+            trials.append((y[m].mean(), nm))
+        d, nm = max(trials)
+        if base - d >= max_loss:
+            break
+        del cur[nm]
+    m = in_box(X, names, cur, full)
+    return cur, float(m.mean()), float(y[m].mean())
 
 
 def restricted(box, full):
