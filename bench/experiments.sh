@@ -21,7 +21,7 @@ echo "| 1 | $t1 | $(echo "1000 / $t1" | bc -l | xargs printf %.1f) | 1.00 |"
 set -- $(secs $S run -o "$tmp/b.h5" --replicates 500 --threads "$T" --quiet); tn=$1
 echo "| $T | $tn | $(echo "1000 / $tn" | bc -l | xargs printf %.1f) | $(echo "$t1 / $tn" | bc -l | xargs printf %.2f) |"
 echo
-echo "Wall time includes writing the file (the merge of the runs into HDF5 runs on one thread)."
+echo "Wall time includes writing the file (written while the runs go, by whichever worker finds the writer free)."
 echo
 echo "### Peak memory against the number of runs (default experiment, $T threads)"
 echo
