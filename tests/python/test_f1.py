@@ -12,11 +12,15 @@ the C code that prints the comparison.
 import os
 import subprocess
 
+import sys
+
 import h5py
 import numpy as np
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "patterns"))
+from stats import condition_names, per_condition  # noqa: E402  (the readers the pattern tests share)
 SAMEN = os.environ.get("SAMEN", os.path.join(ROOT, "build", "samen"))
 REPLICATES = 200
 BREAK_A = [
@@ -32,20 +36,6 @@ def run_default(tmp_path, name, sets=()):
         cmd += ["--set", s]
     subprocess.run(cmd, check=True, capture_output=True)
     return out
-
-
-def condition_names(f):
-    raw = f["condition_name"][()]
-    if raw.ndim == 2:  # netCDF-style character array (condition, name_strlen)
-        return [b"".join(row).decode() for row in raw]
-    return [n.decode() if isinstance(n, bytes) else str(n) for n in raw]
-
-
-def per_condition(path, var):
-    with h5py.File(path, "r") as f:
-        names = condition_names(f)
-        data = f[var][()]
-    return {n: data[i] for i, n in enumerate(names)}
 
 
 def paired_ci(a, b, seed=1, resamples=10000):
