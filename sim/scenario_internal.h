@@ -127,4 +127,77 @@ int scenario_find_dup(keyref *r, int n, keyref *dup, keyref *first);
 #define read_file scenario_read_file
 #define parse_tree scenario_parse_tree
 
+/* --- values and events (scenario_events.c, used by scenario.c) ---------------------------------- */
+/* A parameter override with the position of its key. */
+typedef struct ovr {
+    const param_info *pi;
+    double v;
+    int line, col; /* of the key */
+} ovr;
+
+typedef struct ovlist {
+    ovr *o;
+    int n, cap;
+} ovlist;
+
+/* An event as parsed: kind, timing, fields; weeks are checked against the horizon later. */
+typedef struct evt {
+    int kind;                        /* index in scenario_event_kinds */
+    const sfile *f;
+    int line, col;                   /* of the intervention key */
+    int at, from, until;             /* -1 when not given */
+    const node *at_n, *from_n, *until_n;
+    int on, wins;
+    ovlist fields;
+    char text[256];
+} evt;
+
+typedef struct evlist {
+    evt *e;
+    int n, cap;
+} evlist;
+
+#define suggest_word scenario_suggest_word
+#define mean_text scenario_mean_text
+#define got_text scenario_got_text
+#define scalar_number scenario_scalar_number
+#define scalar_bool scenario_scalar_bool
+#define param_value scenario_param_value
+#define get_number scenario_get_number
+#define get_string scenario_get_string
+#define get_ident scenario_get_ident
+#define expect_map scenario_expect_map
+#define ov_apply scenario_ov_apply
+#define param_map scenario_param_map
+#define param_pair scenario_param_pair
+#define unknown_key scenario_unknown_key
+#define evlist_free scenario_evlist_free
+#define ev_find scenario_ev_find
+#define event_overlap scenario_event_overlap
+#define parse_events scenario_parse_events
+#define event_horizon scenario_event_horizon
+#define events_apply scenario_events_apply
+#define event_spec_fill scenario_event_spec_fill
+const char *suggest_word(const char *typed, const char *const *words);
+void mean_text(char *buf, size_t n, const char *s);
+const char *got_text(const node *v, char *buf, size_t n);
+int scalar_number(const node *v, double *x);
+int scalar_bool(const node *v, double *x);
+int param_value(const param_info *pi, const node *v, double *out, char *msg, size_t mn);
+int get_number(ctx *c, const sfile *f, const node *v, const char *what, const char *expect, double lo, double hi, int lo_open, int whole, double *out);
+int get_string(ctx *c, const sfile *f, const node *v, const char *what, size_t maxlen, char *out, size_t on);
+int get_ident(ctx *c, const sfile *f, const node *v, const char *what, char *out);
+int expect_map(ctx *c, const sfile *f, const node *v, const char *what, const char *hint);
+void ov_apply(const ovlist *l, params *p);
+int param_map(ctx *c, const sfile *f, const node *m, const char *prefix, const char *where, ovlist *ol);
+int param_pair(ctx *c, const sfile *f, const node *k, const node *v, const char *prefix, const char *where, ovlist *ol);
+int unknown_key(ctx *c, const sfile *f, const node *k, const char *where, const char *const *allowed);
+void evlist_free(evlist *l);
+int ev_find(const char *name);
+int event_overlap(ctx *c, const evlist *before, const evlist *l, int upto);
+int parse_events(ctx *c, const sfile *f, const node *v, evlist *l);
+int event_horizon(ctx *c, const evlist *l, int horizon);
+void events_apply(const evlist *l, params *p);
+void event_spec_fill(event_spec *s, const evt *e);
+
 #endif
