@@ -2071,13 +2071,15 @@ def main(argv=None):
     ap.add_argument("--allow-fail", action="store_true", help="exit 0 whenever the document was written")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the experiments' output files in --workdir")
+    ap.add_argument("--fast", action="store_true",
+                    help="fixed small replicate counts instead of pilots (exploration only; never for the report)")
     a = ap.parse_args(argv)
     if not os.path.exists(SAMEN):
         print(f"{SAMEN} not built (make)", file=sys.stderr)
         return 2
     want = [x.strip().upper() for x in a.only.split(",")] if a.only else PATTERN_ORDER + ["CAL", "E8"]
     os.makedirs(a.figures, exist_ok=True)
-    ctx = Ctx(a.workdir, a.threads, quiet=a.quiet)
+    ctx = Ctx(a.workdir, a.threads, fast=a.fast, quiet=a.quiet)
     t0 = time.time()
     checks, extra, pexp = [], {}, {}
     for p in PATTERN_ORDER:
