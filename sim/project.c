@@ -296,9 +296,10 @@ static void negotiate(model *m, project *pj, double Tx) {
 static void choose_streams(model *m, project *pj, const double *effort) {
     const params *p = m->p;
     rng_for(m, pj, RNG_STREAM_CHOICE, 0);
-    double need[8], load[8], plan[8], count[8] = {0};
+    double pull[8], load[8], plan[8], count[8] = {0};
     for (int d = 0; d < pj->n_dom; d++) {
-        need[d] = (pj->W[d] - pj->P[d]) / pj->W[d];
+        double need = (pj->W[d] - pj->P[d]) / pj->W[d];
+        pull[d] = p->w_need == 1 ? need : p->w_need == 0 ? 1 : pow(need, p->w_need);
         plan[d] = pj->W[d] / pj->T_target;
         load[d] = 0;
     }
@@ -310,7 +311,7 @@ static void choose_streams(model *m, project *pj, const double *effort) {
              * there this week) times own skill is largest. */
             double best = -1;
             for (int d = 0; d < pj->n_dom; d++) {
-                double s = skill(m, a, pj->dom[d]) * need[d] / (1 + load[d] / plan[d]);
+                double s = skill(m, a, pj->dom[d]) * pull[d] / (1 + load[d] / plan[d]);
                 if (s > best) best = s, pick = d;
             }
         } else {
