@@ -266,6 +266,25 @@ def f1(ctx, figdir):
         bo = diff(b, NF, SF, "summary_success_opportunity")
         fig_rows.append((label.split(":")[0], bl, bo))
         name = os.path.splitext(os.path.basename(scen))[0]
+        if label.startswith("(b)"):
+            # The brief's (b) acts through fizzling ("NF fizzles and the difference turns negative"), which
+            # only the per-opportunity rate sees: judged there, against the same rate under the defaults
+            # (replicate r of both experiments has the same seed).
+            shift = est(st.paired_ci(st.per_condition(b, "summary_success_opportunity")[NF]
+                                     - st.per_condition(b, "summary_success_opportunity")[SF],
+                                     st.per_condition(d, "summary_success_opportunity")[NF]
+                                     - st.per_condition(d, "summary_success_opportunity")[SF]))
+            out.append(check("F1", "NF - SF success per launched collaboration",
+                             "paired difference of the cohort's success per launched collaboration",
+                             default=base, criterion="CI > 0", holds=ci_above(base), brk=label, break_value=shift,
+                             break_criterion="per opportunity (fizzles count as failures): NF - SF in the break minus "
+                                             "NF - SF under the defaults CI < 0, and NF - SF in the break CI < 0 "
+                                             "(NF fizzles and the difference turns negative)",
+                             broken=ci_below(shift) and ci_below(bo), experiments=["default", name],
+                             note=f"per opportunity in the break: {bo['est']:+.3f} [{bo['lo']:+.3f}, {bo['hi']:+.3f}]"
+                                  f" (defaults {base_opp['est']:+.3f}); per launched collaboration in the break: "
+                                  f"{bl['est']:+.3f} [{bl['lo']:+.3f}, {bl['hi']:+.3f}]"))
+            continue
         out.append(check("F1", "NF - SF success per launched collaboration",
                          "paired difference of the cohort's success per launched collaboration",
                          default=base, criterion="CI > 0", holds=ci_above(base), brk=label, break_value=bl,
@@ -1964,13 +1983,12 @@ HOLD = {
 }
 BREAK = {
     ("F1", "NF - SF success per launched collaboration", "(b) no reach"):
-        "Selection: the few network-first initiatives that launch with k_x = 0.1 are those with strong ties "
-        "across organisations, and they do as well as usual. The break shows per opportunity (the note), which "
-        "is how the brief states it (\"NF fizzles and the difference turns negative\"): F1(b) should be read on "
-        "success per opportunity",
+        "Fewer network-first initiatives find partners in other organisations, but not enough more than under the "
+        "defaults to lower the per-opportunity difference at this precision",
     ("F1", "NF - SF success per launched collaboration", "(b) broad needs"):
-        "Need-directed invitations (recruit.off_need) and ongoing recruitment let the teams that launch cover four "
-        "domains; structure-first suffers as much. The break shows per opportunity (the note)",
+        "Need-directed invitations (recruit.off_need) and ongoing recruitment let network-first teams find the "
+        "four domains about as often as two, so fizzling hardly grows; the teams that launch still do better "
+        "than structure-first ones (the note)",
     ("F2", "inverted U of value in S", "(i)"):
         "Direction's main benefit in this model is coverage of the Leontief bottleneck (need-directed greedy "
         "assignment), not less herding: self-organised members choose by skill and last week's crowd, never by "
