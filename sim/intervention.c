@@ -180,8 +180,28 @@ static void review(model *m, project *pj) {
     pj->k_rev = pj->k;
 }
 
-/* S18 handover: a share of the team is replaced by line staff of the required departments, who are
- * assigned and less motivated; structure rises to the line's; the champion goes unless retained. */
+/* Mean effective motivation of the team, m (1 - kappa S crowd) with crowd = kappa_vol +
+ * (1 - kappa_vol) c: the motivation term of the engagement rule (S5) at the team's structure. */
+static double team_motivation(const model *m, const project *pj) {
+    const params *p = m->p;
+    if (pj->n_mem == 0) return 0;
+    double s = 0;
+    for (int k = 0; k < pj->n_mem; k++) {
+        const member *mb = &pj->mem[k];
+        double crowd = p->kappa_vol + (1 - p->kappa_vol) * mb->c;
+        s += (mb->mot >= 0 ? mb->mot : m->ag.m[mb->agent]) * (1 - p->kappa * pj->S * crowd);
+    }
+    return s / pj->n_mem;
+}
+
+/* S18 handover: a share of the team is replaced by line staff of the required departments (assigned
+ * with share handover.line_assigned, motivation ~ Beta(a, b)), or, with handover.line_like_replaced,
+ * by colleagues of the member replaced (same organisation and department, same motivation);
+ * structure rises to the line's; the champion goes unless retained. Momentum is carried by the
+ * people: it scales with the team's mean effective motivation after over before the handover
+ * (weight handover.momentum_carried), then loses the champion's share if the champion goes. A
+ * handover that raises structure puts the work back on the sandy stretch (stretch friction until
+ * the next win, handover.back_on_stretch). */
 void intervention_handover(model *m, project *pj) {
     const params *p = m->p;
     pj->handover_due = 0;
@@ -189,30 +209,38 @@ void intervention_handover(model *m, project *pj) {
     pj->handed_over = 1;
     pj->rec.handover = m->t;
     pj->rec.momentum_handover = pj->E;
+    double M_before = team_motivation(m, pj);
     int replace = (int)lround(p->chi_h * pj->n_mem);
     for (int r = 0; r < replace && pj->n_mem > 0; r++) {
         int k = (int)rng_below(m->r, (unsigned)pj->n_mem);
         if (k == pj->champion && p->retain_ch) continue;
         int a = pj->mem[k].agent;
+        double mot = pj->mem[k].mot >= 0 ? pj->mem[k].mot : m->ag.m[a];
         int o = m->ag.org[a], d = pj->dom[rng_below(m->r, (unsigned)pj->n_dom)];
+        if (p->line_same) d = m->ag.dom[a];
         project_remove_member(m, pj, k, 2);
         const org *g = &m->orgs[o];
         int lo = g->dom_first[d], hi = g->dom_first[d + 1];
         for (int tries = 0; tries < 20 && hi > lo; tries++) {
             int b = g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))];
             if (b == a || m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
-            project_add_member(m, pj, b, 1, p->H_fte);
-            pj->mem[pj->n_mem - 1].mot = gsl_ran_beta(m->r, p->m_line_a, p->m_line_b);
+            project_add_member(m, pj, b, p->c_line, p->c_line * p->H_fte);
+            double drawn = gsl_ran_beta(m->r, p->m_line_a, p->m_line_b); /* drawn either way: same stream */
+            pj->mem[pj->n_mem - 1].mot = p->line_same ? mot : drawn;
             break;
         }
     }
-    if (pj->champion >= 0 && !p->retain_ch) {
-        project_remove_member(m, pj, pj->champion, 2);
-        pj->E = clip01(pj->E - p->dE_chloss);
-    }
+    int champion_lost = pj->champion >= 0 && !p->retain_ch;
+    if (champion_lost) project_remove_member(m, pj, pj->champion, 2);
     pj->designated = 0;
-    if (pj->S < p->S_line) pj->S = p->S_line;
+    if (pj->S < p->S_line) {
+        pj->S = p->S_line;
+        if (p->bog_h) pj->won_since_explore = 0; /* "verzanden": the sandy stretch again (S9) */
+    }
     if (pj->S_goal < p->S_line) pj->S_goal = p->S_line;
+    double M_after = team_motivation(m, pj);
+    if (M_before > 0) pj->E = clip01(pj->E * (1 - p->carry_h + p->carry_h * M_after / M_before));
+    if (champion_lost) pj->E = clip01(pj->E - p->dE_chloss);
 }
 
 void intervention_after_work(model *m, project *pj) {
