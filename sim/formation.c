@@ -297,9 +297,8 @@ void project_form_network_first(model *m, project *pj, int need_span) {
     project_seek_champion(m, pj);
     pj->E = project_initial_momentum(m, pj);
     if ((int)p->cons_timing == 1 && pj->formation == FORM_NETWORK_FIRST) {
-        /* structure from the start: full-scope negotiation, no exploration */
+        /* structure from the start: full-scope negotiation first, then exploration under that structure */
         pj->S = pj->S_goal = p->S_cons;
-        pj->explored = 1;
         project_start_negotiation(m, pj, 1);
     }
 }

@@ -479,7 +479,8 @@ def f3(ctx, figdir):
         "B1": ("B1 as written: tau_turn = 0, lambda0 = 0 (reported; round 3 adds c_cons = 0)",
                "tests/patterns/f3-break-b1-nothing-decays.yaml", "never",
                "after success - never: CI includes 0 or < 0", False),
-        "B2": ("B2 costless structure: c0 = 0, a0 = +3, kappa = 0, o = 0", "tests/patterns/f3-break-b2-costless.yaml",
+        "B2": ("B2 costless structure: c0 = 0, a0 = +3, kappa = 0, o = 0, rig = 0 (ambiguity 42)",
+               "tests/patterns/f3-break-b2-costless.yaml",
                "from_start", "after success - from start: CI includes 0 or < 0", True),
         "B1+": ("B1 nothing decays (round 3): tau_turn = 0, lambda0 = 0, consolidation.formal_share = 0",
                 "tests/patterns/f3-break-b1-nothing-decays-no-formalising.yaml", "never",
@@ -2020,9 +2021,7 @@ BREAK = {
     ("F3", "value: after second win - never", "B1 as written"):
         "As for the first win: formalising membership, not protection of operation, carries the gain",
     ("F3", "value: after first win - from start", "B2"):
-        "'From start' loses the exploration phase (alignment gained while exploring, the network-first "
-        "honeymoon) and keeps rigidity 0.7; costless negotiation does not give those back. The brief's "
-        "ambiguity 42: let 'from start' keep exploring, or add rig = 0 to the break",
+        "Structure from the start still costs the negotiation weeks before work starts",
     ("F3", "value: after second win - from start", "B2"): "As for the first win",
     ("F3", "value: after first win - never", "B3"):
         "Consolidating after the first win still gains a little (formal hours); after the second win it ties",
