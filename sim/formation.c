@@ -115,7 +115,7 @@ project *project_new(model *m, uint32_t key, int id) {
     pj->rec.id = id;
     pj->rec.arrival = m->t;
     pj->rec.launch = pj->rec.agreement = pj->rec.first_win = pj->rec.end = -1;
-    pj->rec.stall = pj->rec.operation_end = pj->rec.revived = pj->rec.handover = -1;
+    pj->rec.stall = pj->rec.operation_end = pj->rec.revived = pj->rec.handover = pj->rec.explored = -1;
     pj->rec.momentum_handover = pj->rec.momentum_after_handover = NAN;
     pj->rec.outcome = OUTCOME_ACTIVE;
     pj->champion = -1;
@@ -272,10 +272,22 @@ static int pick_seed(model *m, project *pj) {
     return -1;
 }
 
+/* Whether the seed takes the opportunity up at all (S2 initiation rate): with probability
+ * exp(-kappa_take * r * (1 - psi)), psi the seed organisation's failure tolerance. A risky
+ * opportunity is left alone more often where failing is judged harshly. Only ordinary network-first
+ * opportunities; the draw is keyed by the opportunity, so conditions share it. */
+static int takes_up(model *m, project *pj, int seed) {
+    const params *p = m->p;
+    if (pj->formation != FORM_NETWORK_FIRST || p->kappa_take <= 0) return 1;
+    rng_for(m, pj, RNG_SEED_PICK, 2);
+    return gsl_rng_uniform(m->r) < exp(-p->kappa_take * pj->risk * (1 - org_psi(m, seed)));
+}
+
 /* Recruitment from a seed (brief S2); need_span: launch only with every partner in the team. */
 void project_form_network_first(model *m, project *pj, int need_span) {
     const params *p = m->p;
     int seed = pick_seed(m, pj);
+    if (seed >= 0 && !takes_up(m, pj, seed)) seed = -1; /* left alone: recorded as fizzled */
     if (seed < 0) {
         project_end(m, pj, OUTCOME_FIZZLED);
         return;

@@ -572,6 +572,7 @@ void project_act(model *m, project *pj) {
             }
         if (!pj->explored && project_progress(pj) >= p->P_expl) {
             pj->explored = 1;
+            if (pj->rec.explored < 0) pj->rec.explored = m->t; /* the first end of exploration */
             if (pj->status == PS_EXPLORING) pj->status = PS_IMPLEMENTING;
             if ((int)p->cons_timing == 2 && pj->formation == FORM_NETWORK_FIRST && !pj->consolidating)
                 project_start_negotiation(m, pj, 0);

@@ -74,6 +74,20 @@ static int cmp_record_id(const void *a, const void *b) {
     return (x->index > y->index) - (x->index < y->index);
 }
 
+/* Mean skill at the horizon over all employees: in their primary domain and in the others (F10). */
+static void summarise_skill(const model *m, run_result *out) {
+    double own = 0, other = 0;
+    int D = m->ag.D, n = m->ag.n;
+    for (int a = 0; a < n; a++)
+        for (int d = 0; d < D; d++) {
+            double s = m->ag.skill[(size_t)a * D + d];
+            if (d == m->ag.dom[a]) own += s;
+            else other += s;
+        }
+    out->summary[SUM_skill_own_end] = n > 0 ? own / n : NAN;
+    out->summary[SUM_skill_other_end] = n > 0 && D > 1 ? other / ((double)n * (D - 1)) : NAN;
+}
+
 void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_result *out) {
     const params *p = &sc->conditions[cond].p;
     model *m = xcalloc(1, sizeof *m);
@@ -149,6 +163,7 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     }
     free(order);
     run_summarise(sc, out);
+    summarise_skill(m, out);
 
     free(m->proj);
     free(m->hours_week), free(m->formal_week), free(m->slack_weight);
