@@ -889,6 +889,13 @@ def f7(ctx, figdir):
                               "value by Q (none, " + ", ".join(str(q) for q in F7_Q) + "): " + ", ".join(
                                   f"{np.mean(vb[c]):.0f}" for c in ["none"] + [f"q{q}" for q in F7_Q])
                               + "; " + kill_note))
+    nk = ctx.run("tests/patterns/f7-reviews-no-kill.yaml", R)
+    wk = summ(nk, "summary_hours_wasted")
+    out.append(check("F7", "Q = 13 - none: wasted hours without the kill branch",
+                     "as above, with review.kill_momentum = 0 (a review behind plan always rescopes once)",
+                     default=est(st.paired_ci(wk["q13"], wk["none"])), criterion="reported", core=False,
+                     experiments=["f7-reviews-no-kill"],
+                     note="diagnostic: what re-anchoring and rescoping save without the kill rule"))
     out.append(check("F7", "Q = 13 - none: success (non-inferior)", "paired difference of success per launched",
                      default=sc, criterion="CI lower bound > -0.02", holds=sc["lo"] > -0.02,
                      experiments=["f7-reviews"]))
