@@ -141,6 +141,8 @@ void intervention_top_up(model *m, project *pj) {
 
 /* --- after a working week: calibration moment, handover --------------------------------------------------- */
 
+/* Whether a working collaboration holds a calibration moment this week: every Q weeks of its life,
+ * inside the review window. Its hours are paid before the week's work; its decisions after it. */
 int intervention_review_due(const model *m, const project *pj) {
     const params *p = m->p;
     return p->Q_rev > 0 && project_window(m->t, p->rev_from, p->rev_until) && m->t > pj->rec.launch &&
