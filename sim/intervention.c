@@ -141,17 +141,21 @@ void intervention_top_up(model *m, project *pj) {
 
 /* --- after a working week: calibration moment, handover --------------------------------------------------- */
 
-/* S13 review: costs hours; re-anchors the plan; recognises milestones since the last review;
- * a collaboration behind a realistic plan is killed when its momentum is low, else rescoped once. */
+/* Whether a working collaboration holds a calibration moment this week: every Q weeks of its life,
+ * inside the review window. Its hours are paid before the week's work; its decisions after it. */
+int intervention_review_due(const model *m, const project *pj) {
+    const params *p = m->p;
+    return p->Q_rev > 0 && project_window(m->t, p->rev_from, p->rev_until) && m->t > pj->rec.launch &&
+           (m->t - pj->rec.launch) % (int)p->Q_rev == 0;
+}
+
+/* S13 review, after the week's work (its hours were taken from the week's effort before work, in
+ * project_act): re-anchors the plan; recognises milestones since the last review; a collaboration
+ * behind a realistic plan is killed when its momentum is low, else rescoped once. */
 static void review(model *m, project *pj) {
     const params *p = m->p;
     int age = m->t - pj->rec.launch;
     pj->rec.reviews++;
-    for (int k = 0; k < pj->n_mem; k++) {
-        pj->rec.hours_review += p->c_rev;
-        m->week_review += p->c_rev;
-        m->hours_week[pj->mem[k].agent] += p->c_rev;
-    }
     pj->g += p->dg_cal * (1 - pj->g);
     if (pj->k > pj->k_rev) pj->E = clip01(pj->E + p->dE_rev);
     /* Behind plan: the bottleneck domain's projected remaining weeks at the last interval's pace. */
@@ -245,9 +249,7 @@ void intervention_handover(model *m, project *pj) {
 
 void intervention_after_work(model *m, project *pj) {
     const params *p = m->p;
-    if (p->Q_rev > 0 && project_window(m->t, p->rev_from, p->rev_until) && m->t > pj->rec.launch &&
-        (m->t - pj->rec.launch) % (int)p->Q_rev == 0)
-        review(m, pj);
+    if (intervention_review_due(m, pj)) review(m, pj);
     if (!project_is_active(pj)) return;
     if (p->k_h > 0 && !pj->handed_over && pj->k >= (int)p->k_h) pj->handover_due = 1; /* brings in line staff: serial */
     if (pj->handed_over && isnan(pj->rec.momentum_after_handover) && m->t - pj->rec.handover >= 8)

@@ -233,6 +233,7 @@ void intervention_week(model *m);          /* crisis and mandate events of this 
 void intervention_launch(model *m, project *pj);   /* at launch: cross-domain leader, designated champion */
 void intervention_recruit(model *m, project *pj);  /* before the launch check: job bank, nudge */
 void intervention_after_work(model *m, project *pj); /* after a working week: review; handover due */
+int intervention_review_due(const model *m, const project *pj); /* a calibration moment (S13) this week */
 void intervention_handover(model *m, project *pj);   /* S18, at the end of the week it became due */
 void intervention_top_up(model *m, project *pj);   /* every top-up week: job bank for a missing domain */
 void intervention_stalled(model *m, project *pj);  /* a stalled week: revival */

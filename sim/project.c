@@ -533,15 +533,23 @@ void project_act(model *m, project *pj) {
         }
         negotiate(m, pj, Tx);
     } else {
-        /* S5 effort after hour accounting; S6 streams; S7 production. */
+        /* S5 effort after hour accounting; S6 streams; S7 production. A calibration moment (S13)
+         * this week takes review.cost_hours of each member first, out of the week's hours (any
+         * excess is overtime); its decisions follow the work, in intervention_after_work. */
+        double c_rev = intervention_review_due(m, pj) ? p->c_rev : 0;
         for (int k = 0; k < n; k++) {
             member *mb = &pj->mem[k];
-            double H = mb->hours;
+            double H = mb->hours, formal_share = H > 0 ? mb->formal / H : 0;
+            if (c_rev > 0) {
+                H = H > c_rev ? H - c_rev : 0;
+                pj->rec.hours_review += c_rev, m->week_review += c_rev;
+                m->hours_week[mb->agent] += c_rev;
+            }
             double acct = p->chi_acct * pj->S;
             if (acct > H) acct = H;
             double avail = H - acct;
             effort[k] = avail * mb->a;
-            double idle = avail * (1 - mb->a) * (H > 0 ? mb->formal / H : 0);
+            double idle = avail * (1 - mb->a) * formal_share;
             pj->rec.hours_work += effort[k], pj->rec.hours_accounting += acct, pj->rec.hours_idle += idle;
             m->week_hours[0] += effort[k], m->week_hours[2] += acct, m->week_hours[3] += idle;
             m->hours_week[mb->agent] += acct + effort[k] + idle;
