@@ -1282,7 +1282,7 @@ def f12(ctx, figdir):
     tb = ctx.run("tests/patterns/f12-break-trusting-region.yaml", R)
     tt = summ(tb, "summary_trust_participants_104")
     tbe = est(st.paired_ci(tt["mandate"], tt["voluntary"]))
-    hbt, mut, _, _ = holdback_share(tb)
+    hbt, mut, formedt, impt = holdback_share(tb)
     sht = ratio_ci(hbt, mut)
     out.append(check("F12", "mandate - voluntary: trust among participants at week 104",
                      "paired difference of cross-organisation trust between team-mates", default=te,
@@ -1290,7 +1290,9 @@ def f12(ctx, figdir):
                      break_value=tbe, break_criterion="CI includes 0 or > 0, and hold-back share < 0.02",
                      broken=ci_includes_or_above(tbe) and sht["est"] < 0.02,
                      experiments=["rud-mandate", "f12-break-trusting-region"],
-                     note=f"hold-back share in the break {sht['est']:.3f} [{sht['lo']:.3f}, {sht['hi']:.3f}]"))
+                     note=f"hold-back share in the break {sht['est']:.3f} [{sht['lo']:.3f}, {sht['hi']:.3f}]; "
+                          f"imposed at the deadline in the break: {impt.sum() / max(formedt.sum(), 1):.2f} of mandated "
+                          f"collaborations"))
     v = summ(d, "summary_value")
     w1 = est(st.paired_ci(v["mandate_what_not_how"], v["mandate"]))
     w2 = est(st.paired_ci(v["mandate_what_not_how"], v["voluntary"]))
