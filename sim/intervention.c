@@ -11,7 +11,8 @@
  *   culture          a failure-tolerant culture; its slow drift
  *   crisis           urgency, fast new ties, mobilisation, a crisis network (MSD/Organon, Oss)
  *   handover         the line organisation takes over ('energy leaks', Zeist budget)
- *   mandate          the state imposes regional collaboration (RUD), or only what, not how
+ *   mandate          the state imposes regional collaboration (RUD), or only what, not how; or
+ *                    its voluntary counterpart (the same regional opportunity, network-first)
  *   nudge            the champion personally invites candidates ('een duwtje')
  *   revival          colleagues restart a stalled collaboration from the work floor (Zeist IT) */
 #include "error.h"
