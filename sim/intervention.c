@@ -11,7 +11,8 @@
  *   culture          a failure-tolerant culture; its slow drift
  *   crisis           urgency, fast new ties, mobilisation, a crisis network (MSD/Organon, Oss)
  *   handover         the line organisation takes over ('energy leaks', Zeist budget)
- *   mandate          the state imposes regional collaboration (RUD), or only what, not how
+ *   mandate          the state imposes regional collaboration (RUD), or only what, not how; or
+ *                    its voluntary counterpart (the same regional opportunity, network-first)
  *   nudge            the champion personally invites candidates ('een duwtje')
  *   revival          colleagues restart a stalled collaboration from the work floor (Zeist IT) */
 #include "error.h"
@@ -323,10 +324,25 @@ void intervention_stalled(model *m, project *pj) {
 
 /* --- mandate (RUD) ------------------------------------------------------------------------------------------------- */
 
+/* The regional task shrinks to the share s = kept / total of the municipalities' power that takes
+ * part: its work by s, its value by s^(1 + scale_economies) (S19: V_p ∝ (Σ π_o)^(1 + ε_scale)). */
+static void regional_share(project *pj, double kept, double total, double eps) {
+    if (total <= 0) return;
+    double s = kept / total;
+    for (int d = 0; d < pj->n_dom; d++) {
+        pj->W[d] *= s;
+        if (pj->W[d] < 1e-9) pj->W[d] = 1e-9;
+        if (pj->P[d] > pj->W[d]) pj->P[d] = pj->W[d];
+    }
+    if (s > 0) pj->T_target *= s;
+    pj->rec.work *= s;
+    pj->V *= pow(s, 1 + eps);
+}
+
 /* Hold-back: each partner municipality withholds its basic task package with probability
  * sigma(-(a_h0 + a_hT (T - 0.5) + a_hG (g - 0.5))), T its members' mean trust in the other
- * organisations' members. Its members leave; value scales with the power share transferred to
- * the power 1 + scale_economies. */
+ * organisations' members. Its members leave and its task package with them: the regional task
+ * shrinks to the power share transferred (regional_share). */
 void intervention_holdback(model *m, project *pj) {
     const params *p = m->p;
     rng_for(m, pj, RNG_MANDATE, 1);
@@ -353,7 +369,26 @@ void intervention_holdback(model *m, project *pj) {
             kept += g->power;
         }
     }
-    if (total > 0) pj->V *= pow(kept / total, 1 + p->eps_scale);
+    regional_share(pj, kept, total, p->eps_scale);
+}
+
+/* The voluntary counterpart: a municipality takes part when at least one of its people was
+ * recruited into the team at launch; the regional task shrinks to their power share. A team
+ * without any municipality is no regional service: it ends as fizzled. */
+static void voluntary_share(model *m, project *pj) {
+    double total = 0, kept = 0;
+    for (int i = 0; i < pj->n_part; i++) {
+        int o = pj->part[i], present = 0;
+        if (m->orgs[o].kind != ORG_MUNICIPALITY) continue;
+        for (int k = 0; k < pj->n_mem && !present; k++) present = m->ag.org[pj->mem[k].agent] == o;
+        total += m->orgs[o].power;
+        if (present) kept += m->orgs[o].power;
+    }
+    if (kept <= 0) {
+        project_end(m, pj, OUTCOME_FIZZLED);
+        return;
+    }
+    regional_share(pj, kept, total, m->p->eps_scale);
 }
 
 /* At the deadline: a prescribing mandate imposes its structure (trust pays); a what-not-how
@@ -399,7 +434,8 @@ static void what_not_how_deadline(model *m, project *pj) {
 }
 
 /* The regional collaborations of a mandate: one per region of municipalities, with the region's
- * province; work and value grow with the number of partners. */
+ * province; work and value grow with the number of partners. Under mandate.voluntary the same
+ * opportunity (same key, same draws) arrives without a mandate and forms network-first. */
 static void start_mandate(model *m) {
     const params *p = m->p;
     int max_region = -1;
@@ -419,7 +455,7 @@ static void start_mandate(model *m) {
         }
         int prov = m->orgs[biggest].province;
         if (prov >= 0 && prov < m->n_orgs && m->orgs[prov].kind == ORG_PROVINCE) pj->part[pj->n_part++] = prov;
-        pj->formation = p->prescribe ? FORM_MANDATED : FORM_MANDATED_WHAT_NOT_HOW;
+        pj->formation = p->mand_vol ? FORM_NETWORK_FIRST : p->prescribe ? FORM_MANDATED : FORM_MANDATED_WHAT_NOT_HOW;
         pj->rec.formation = pj->formation;
         project_draw(m, pj);
         double scale = pj->n_part / 2.0; /* a regional task: the work of all partners */
@@ -428,6 +464,11 @@ static void start_mandate(model *m) {
         pj->T_target *= scale;
         pj->rec.work *= scale;
         pj->rec.potential = pj->V;
+        if (pj->formation == FORM_NETWORK_FIRST) { /* no mandate: no deadline, budget or structure */
+            project_form_network_first(m, pj, 0);
+            if (pj->status != PS_DONE) voluntary_share(m, pj);
+            continue;
+        }
         if (pj->formation == FORM_MANDATED) {
             project_form_structure_first(m, pj);
         } else {

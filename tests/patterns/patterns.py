@@ -1413,15 +1413,17 @@ def ratio_ci(num, den, seed=4):
 
 
 def mandate_parts(path):
-    """Mean value per replicate of the mandated collaborations (ids >= 1000000) under 'mandate', and the
-    difference in the ordinary collaborations' value, mandate - voluntary."""
+    """Mean value per replicate of the regional collaborations (ids >= 1000000) under 'mandate' and under
+    'voluntary' (the same opportunity, network-first), and the difference in the ordinary collaborations'
+    value, mandate - voluntary."""
     P = project_table(path, ["id", "value"])
     R = int(root_attr(path, "replicates"))
     m, v = P["_names"].index("mandate"), P["_names"].index("voluntary")
     reg = (P["id"] >= 1000000) & (P["id"] < 2000000)
     own = P["value"][(P["condition"] == m) & reg].sum() / R
+    own_v = P["value"][(P["condition"] == v) & reg].sum() / R
     ordinary = (P["value"][(P["condition"] == m) & ~reg].sum() - P["value"][(P["condition"] == v) & ~reg].sum()) / R
-    return own, ordinary
+    return own, own_v, ordinary
 
 
 def f12(ctx, figdir):
@@ -1442,7 +1444,7 @@ def f12(ctx, figdir):
     tb = ctx.run("tests/patterns/f12-break-trusting-region.yaml", R)
     tt = summ(tb, "summary_trust_participants_104")
     tbe = est(st.paired_ci(tt["mandate"], tt["voluntary"]))
-    hbt, mut, _, _ = holdback_share(tb)
+    hbt, mut, formedt, impt = holdback_share(tb)
     sht = ratio_ci(hbt, mut)
     out.append(check("F12", "mandate - voluntary: trust among participants at week 104",
                      "paired difference of cross-organisation trust between team-mates", default=te,
@@ -1450,7 +1452,9 @@ def f12(ctx, figdir):
                      break_value=tbe, break_criterion="CI includes 0 or > 0, and hold-back share < 0.02",
                      broken=ci_includes_or_above(tbe) and sht["est"] < 0.02,
                      experiments=["rud-mandate", "f12-break-trusting-region"],
-                     note=f"hold-back share in the break {sht['est']:.3f} [{sht['lo']:.3f}, {sht['hi']:.3f}]"))
+                     note=f"hold-back share in the break {sht['est']:.3f} [{sht['lo']:.3f}, {sht['hi']:.3f}]; "
+                          f"imposed at the deadline in the break: {impt.sum() / max(formedt.sum(), 1):.2f} of mandated "
+                          f"collaborations"))
     v = summ(d, "summary_value")
     w1 = est(st.paired_ci(v["mandate_what_not_how"], v["mandate"]))
     w2 = est(st.paired_ci(v["mandate_what_not_how"], v["voluntary"]))
@@ -1478,10 +1482,10 @@ def f12(ctx, figdir):
                      experiments=["f12-scale-3", "f12-scale-12", "f12-break-no-economies-3",
                                   "f12-break-no-economies-12"],
                      note=f"at 12: {sc['12']['est']:+.0f} [{sc['12']['lo']:+.0f}, {sc['12']['hi']:+.0f}]; break at 12: "
-                          f"{sc['12b']['est']:+.0f} [{sc['12b']['lo']:+.0f}, {sc['12b']['hi']:+.0f}]. Of the difference, "
-                          f"the mandated collaboration's own value is {parts['3'][0]:.0f} at 3 and {parts['12'][0]:.0f} at "
-                          f"12 (the voluntary condition has no regional collaboration); ordinary collaborations differ "
-                          f"by {parts['3'][1]:+.0f} and {parts['12'][1]:+.0f}"))
+                          f"{sc['12b']['est']:+.0f} [{sc['12b']['lo']:+.0f}, {sc['12b']['hi']:+.0f}]. The regional "
+                          f"collaboration delivers {parts['3'][0]:.0f} mandated vs {parts['3'][1]:.0f} voluntary at 3 and "
+                          f"{parts['12'][0]:.0f} vs {parts['12'][1]:.0f} at 12; ordinary collaborations differ "
+                          f"(mandate - voluntary) by {parts['3'][2]:+.0f} and {parts['12'][2]:+.0f}"))
     p = plt()
     fig, ax = p.subplots(figsize=(5.5, 3.2))
     lab = ["|O| = 3", "|O| = 12", "3, no economies", "12, no economies"]

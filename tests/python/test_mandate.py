@@ -23,3 +23,34 @@ def test_holdback_near_eight_percent(tmp_path):
     half = 1.96 * np.sqrt(share * (1 - share) / municipalities.sum())
     print(f"hold-back {share:.3f} [{share - half:.3f}, {share + half:.3f}]")
     assert 0.05 <= share - half and share + half <= 0.12
+
+
+def _regional(path):
+    with h5py.File(path, "r") as f:
+        reg = f["project_id"][()] >= 1000000
+        return {k: f["project_" + k][()][reg] for k in ("replicate", "formation", "imposed", "holdback", "work")}
+
+
+def test_voluntary_counterpart_is_the_same_opportunity_network_first(tmp_path):
+    """The voluntary condition meets the mandate's regional opportunity at week 1 without a mandate: it forms
+    network-first (formation 0), nothing is imposed or held back, and its task is the share of the mandated
+    one that its municipalities' people bring in (never more work than the mandated opportunity)."""
+    runs = {}
+    for cond in ("voluntary", "mandate"):
+        out = tmp_path / f"{cond}.h5"
+        subprocess.run([SAMEN, "run", "scenarios/rud-mandate.yaml", "--condition", cond, "--replicates", "20",
+                        "-o", str(out), "--quiet"], check=True, cwd=ROOT, capture_output=True)
+        runs[cond] = _regional(out)
+    v, m = runs["voluntary"], runs["mandate"]
+    assert len(v["formation"]) >= 15  # most regions find a team; those that fizzle leave a record too
+    launched = v["work"] > 0
+    assert np.all(v["formation"] == 0)
+    assert np.all(v["imposed"] == 0) and np.all(v["holdback"] == 0)
+    assert len(np.unique(v["replicate"])) == len(v["replicate"])  # one regional opportunity per replicate
+    # The same opportunity: voluntary work = the regional work x participating share, so never more than the
+    # mandated collaboration's where no municipality held back (and less where some did not take part).
+    mw = {int(r): w for r, w, h in zip(m["replicate"], m["work"], m["holdback"]) if h == 0}
+    pairs = [(w, mw[int(r)]) for r, w in zip(v["replicate"][launched], v["work"][launched]) if int(r) in mw]
+    assert len(pairs) >= 5
+    assert all(w <= full * (1 + 1e-9) for w, full in pairs)
+    assert any(w < full * 0.99 for w, full in pairs)  # a network-first team rarely reaches all 12 municipalities
