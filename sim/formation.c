@@ -117,6 +117,7 @@ project *project_new(model *m, uint32_t key, int id) {
     pj->rec.launch = pj->rec.agreement = pj->rec.first_win = pj->rec.end = -1;
     pj->rec.stall = pj->rec.operation_end = pj->rec.revived = pj->rec.handover = pj->rec.explored = -1;
     pj->rec.momentum_handover = pj->rec.momentum_after_handover = NAN;
+    pj->rec.fit_launch = NAN;
     pj->rec.outcome = OUTCOME_ACTIVE;
     pj->champion = -1;
     pj->deadline = -1;
@@ -306,7 +307,7 @@ void project_form_network_first(model *m, project *pj, int need_span) {
     pj->S = pj->S_goal = pj->formation == FORM_CRISIS ? p->S_min : p->S_NF0;
     pj->status = PS_EXPLORING;
     intervention_launch(m, pj);
-    project_seek_champion(m, pj);
+    if (pj->champion < 0) project_seek_champion(m, pj); /* an appointed leader stays the champion */
     pj->E = project_initial_momentum(m, pj);
     if ((int)p->cons_timing == 1 && pj->formation == FORM_NETWORK_FIRST) {
         /* structure from the start: full-scope negotiation first, then exploration under that structure */
@@ -369,7 +370,9 @@ void project_form_structure_first(model *m, project *pj) {
     pj->S = pj->S_goal = mandated ? p->S_mand : p->S_SF;
     intervention_launch(m, pj);
     /* The chair leads only if motivated enough (brief issue 16), unless champions are designated. */
-    if (pj->designated) project_seek_champion(m, pj);
+    if (pj->designated) {
+        if (pj->champion < 0) project_seek_champion(m, pj);
+    }
     else if (chair >= 0 && m->ag.m[pj->mem[chair].agent] > p->m_ch) {
         pj->champion = chair;
         pj->rec.champion = 1;

@@ -41,11 +41,14 @@ int intervention_celebrating(const model *m) {
 /* --- at launch: a cross-domain leader, a designated champion ------------------------------------------ */
 
 /* MT_CROSS_DOMAIN: a manager of a partner organisation whose domain the collaboration does not
- * need joins and leads; the novelty of their view raises the value by nu (1 - their skill). */
+ * need joins and leads as its designated champion; the novelty of their view raises the value by
+ * nu (1 - their skill). leadership.leader = inside is the comparison arm: the same appointment of
+ * a manager whose domain the collaboration needs. */
 static void cross_domain_leader(model *m, project *pj) {
     const params *p = m->p;
     rng_for(m, pj, RNG_LEADERSHIP, 0);
     if (!rng_bernoulli(m->r, p->p_xmgr)) return;
+    int want_inside = (int)p->x_leader == 1;
     int n = 0, pick = -1;
     for (int i = 0; i < pj->n_part; i++) {
         const org *g = &m->orgs[pj->part[i]];
@@ -53,20 +56,29 @@ static void cross_domain_leader(model *m, project *pj) {
             int a = g->managers[j];
             int inside = 0;
             for (int d = 0; d < pj->n_dom; d++) inside |= m->ag.dom[a] == pj->dom[d];
-            if (inside || m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
+            if (inside != want_inside || m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
             if (rng_below(m->r, (unsigned)++n) == 0) pick = a; /* reservoir sampling */
         }
     }
     if (pick < 0) return;
     project_add_member(m, pj, pick, 0, 0);
-    double s = 0;
-    for (int d = 0; d < pj->n_dom; d++) s += m->ag.skill[(size_t)pick * m->ag.D + pj->dom[d]] / pj->n_dom;
-    pj->V *= 1 + p->nu_x * (1 - s);
-    pj->rec.potential = pj->V;
-    pj->cross_domain = 1;
+    if (!want_inside) {
+        double s = 0;
+        for (int d = 0; d < pj->n_dom; d++) s += m->ag.skill[(size_t)pick * m->ag.D + pj->dom[d]] / pj->n_dom;
+        pj->V *= 1 + p->nu_x * (1 - s);
+        pj->rec.potential = pj->V;
+        pj->cross_domain = 1;
+    }
     pj->designated = 1; /* the leader is the champion, appointed */
     pj->champion = pj->n_mem - 1;
     pj->rec.champion = 1;
+}
+
+/* Mean fit of the team (each member's best skill in a required domain). */
+static double team_fit(const model *m, const project *pj) {
+    double f = 0;
+    for (int k = 0; k < pj->n_mem; k++) f += project_fit(m, pj, pj->mem[k].agent);
+    return pj->n_mem ? f / pj->n_mem : NAN;
 }
 
 void intervention_launch(model *m, project *pj) {
@@ -74,6 +86,7 @@ void intervention_launch(model *m, project *pj) {
     if (p->ch_designated && project_window(m->t, p->ch_from, p->ch_until)) pj->designated = 1;
     if (p->p_xmgr > 0 && (pj->formation == FORM_NETWORK_FIRST || pj->formation == FORM_MANDATED_WHAT_NOT_HOW))
         cross_domain_leader(m, pj);
+    pj->rec.fit_launch = team_fit(m, pj);
 }
 
 /* --- before the launch check: job bank, nudge ------------------------------------------------------------ */
@@ -81,6 +94,14 @@ void intervention_launch(model *m, project *pj) {
 static int jobbank_open(const model *m) {
     const params *p = m->p;
     return p->jb_on && project_window(m->t, p->jb_from, p->jb_until);
+}
+
+/* Sign-up needs hours to give: the job-bank hours plus the employee's free slack, shared with the
+ * collaborations they are already in, must reach jobbank.min_hours a week. */
+static int jobbank_can_give(const model *m, int a) {
+    const params *p = m->p;
+    double slack = p->f_free * p->week_hours / (1 + m->ag.load[a]);
+    return p->jb_hours + slack >= p->jb_min_hours;
 }
 
 /* A posting: employees in scope see it with probability jobbank.visibility and sign up when their
@@ -102,6 +123,7 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
             if (!rng_bernoulli(m->r, p->jb_vis)) continue;
             if (m->ag.load[a] >= (int)p->L_max || project_in_team(m, pj, a)) continue;
             if (domain >= 0 && m->ag.dom[a] != domain) continue;
+            if (!jobbank_can_give(m, a)) continue;
             world_sync_agent(m, a);
             if (!recruit_joins(project_utility(m, pj, a, net_prototrust(m, poster, a), 0), 0)) continue;
             if (n == cap) {
@@ -113,11 +135,12 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
             fit[n++] = domain >= 0 ? m->ag.skill[(size_t)a * m->ag.D + domain] : project_fit(m, pj, a);
         }
     }
+    double c = p->jb_hours > 0 ? p->jb_share : 0; /* no formal hours, no formal commitment */
     while (pj->n_mem < want && n > 0) {
         int best = 0;
         for (int i = 1; i < n; i++)
             if (fit[i] > fit[best]) best = i;
-        project_add_member(m, pj, cand[best], p->jb_share, p->jb_hours);
+        project_add_member(m, pj, cand[best], c, p->jb_hours);
         cand[best] = cand[--n];
         fit[best] = fit[n];
     }

@@ -103,6 +103,7 @@ typedef struct project {
     double E, novelty;         /* momentum and its novelty share */
     int champion;              /* member index, -1 none */
     int designated;            /* champions are designated (CHAMPION), not emergent */
+    int ch_vacant_until;       /* after a burnout: no champion before this week */
     int cross_domain;          /* led by a manager from outside its domains */
     int consolidating;         /* 1 while a consolidation negotiation runs, 2 after it agreed */
     int full_scope;            /* the running negotiation is over the full scope (no bonus) */
@@ -201,6 +202,8 @@ void project_recruit_round(model *m, project *pj, uint32_t round, double thresho
 void project_release_all(model *m, project *pj);
 void project_end(model *m, project *pj, int outcome);
 void project_seek_champion(model *m, project *pj);
+int project_designated_now(const model *m, const project *pj); /* designated champion in this phase */
+double project_chair_control(const model *m, const project *pj); /* controlling chair: 1 - m_c / m_ctl, else 0 */
 void project_start_negotiation(model *m, project *pj, int full_scope);
 void project_trust_update(model *m, project *pj, int cross_only, double gain, double loss);
 double project_fit(const model *m, const project *pj, int a);

@@ -62,12 +62,16 @@ static double team_trust(model *m, const project *pj, int k) {
     return s / (pj->n_mem - 1);
 }
 
-/* S5: engagement of a member with team trust Tbar; crowding-out scales with the formal share. */
+/* S5: engagement of a member with team trust Tbar; crowding-out scales with the formal share.
+ * A controlling chair (S12) crowds out the other members' motivation by kappa times its control,
+ * felt in full by volunteers and assigned members alike (it is personal, not formal). */
 static double engagement(model *m, const project *pj, const member *mb, double Tbar) {
     const params *p = m->p;
     int a = mb->agent;
     double crowd = p->kappa_vol + (1 - p->kappa_vol) * mb->c;
-    double meff = (mb->mot >= 0 ? mb->mot : m->ag.m[a]) * (1 - p->kappa * pj->S * crowd);
+    double ctl = pj->champion >= 0 && mb != &pj->mem[pj->champion] ? project_chair_control(m, pj) : 0;
+    double meff = (mb->mot >= 0 ? mb->mot : m->ag.m[a]) * (1 - p->kappa * (pj->S * crowd + ctl));
+    if (meff < 0) meff = 0;
     double x = p->k0 + p->k_m * (meff - 0.5) + p->k_T * (Tbar - 0.5) + p->k_E * (pj->E - 0.5) + p->k_U * m->U -
                p->k_F * m->ag.fatigue[a];
     double e = sigm(x);
@@ -191,6 +195,24 @@ double project_progress(const project *pj) {
 
 /* --- S12 champion ------------------------------------------------------------------------------------- */
 
+/* 1 while the collaboration's champion is designated: it has one (CHAMPION, or a cross-domain
+ * leader) and the phase is the one champion.phase names (exploring: until exploration ends;
+ * implementing: from then on). Outside that phase champions only emerge. */
+int project_designated_now(const model *m, const project *pj) {
+    if (!pj->designated) return 0;
+    int phase = (int)m->p->ch_phase;
+    return phase == 0 || (phase == 1 ? !pj->explored : pj->explored);
+}
+
+/* Control of a designated champion with m_c below champion.control_motivation (m_ctl): a
+ * controlling chair, 1 - m_c / m_ctl; 0 otherwise. It scales the champion's retention by
+ * (1 - control) and crowds out the other members' motivation by kappa control (brief issue 52). */
+double project_chair_control(const model *m, const project *pj) {
+    const params *p = m->p;
+    if (pj->champion < 0 || !project_designated_now(m, pj) || p->ch_designated_m >= p->ch_control_m) return 0;
+    return 1 - p->ch_designated_m / p->ch_control_m;
+}
+
 /* The champion: the member with the highest m * (ties in the team). Emergent champions need
  * m > m_ch; in a structure-first team only managers (the formal leads) are candidates.
  * Designated champions (the CHAMPION intervention) are appointed whatever their motivation. */
@@ -198,9 +220,10 @@ void project_seek_champion(model *m, project *pj) {
     const params *p = m->p;
     double best = -1;
     int who = -1;
+    int designated = project_designated_now(m, pj);
     for (int k = 0; k < pj->n_mem; k++) {
         int a = pj->mem[k].agent;
-        if (!pj->designated && (m->ag.m[a] <= p->m_ch || (pj->formation == FORM_STRUCTURE_FIRST && !m->ag.manager[a])))
+        if (!designated && (m->ag.m[a] <= p->m_ch || (pj->formation == FORM_STRUCTURE_FIRST && !m->ag.manager[a])))
             continue;
         double score = m->ag.m[a] * (pj->n_mem - 1); /* working together ties every pair of the team */
         if (score > best) best = score, who = k;
@@ -211,7 +234,7 @@ void project_seek_champion(model *m, project *pj) {
 
 /* Motivation the champion brings to the champion terms. */
 static double champion_m(const model *m, const project *pj) {
-    return pj->designated ? m->p->ch_designated_m : m->ag.m[pj->mem[pj->champion].agent];
+    return project_designated_now(m, pj) ? m->p->ch_designated_m : m->ag.m[pj->mem[pj->champion].agent];
 }
 
 /* --- S4 negotiation --------------------------------------------------------------------------------------- */
@@ -484,10 +507,11 @@ static void exits(model *m, project *pj) {
     for (int k = 0; k < n; k++) u[k] = gsl_rng_uniform(m->r);
     /* Retention by the champion, computed before anyone leaves (indices move on removal). */
     double *ret = xcalloc((size_t)n + 1, sizeof(double));
+    double b_ret = p->b_ret * (1 - project_chair_control(m, pj));
     for (int k = 0; k < n; k++)
         if (pj->champion >= 0 && k != pj->champion) {
             int e = project_pair(m, pj, k, pj->champion);
-            ret[k] = p->b_ret * m->ed.w[e] * m->ed.T[e];
+            ret[k] = b_ret * m->ed.w[e] * m->ed.T[e];
         }
     for (int k = n - 1; k >= 0; k--) {
         member *mb = &pj->mem[k];
@@ -528,7 +552,7 @@ void project_act(model *m, project *pj) {
             double H = mb->hours, neg = p->chi_neg * H, idle = (H - neg) * (H > 0 ? mb->formal / H : 0);
             pj->rec.hours_negotiation += neg, pj->rec.hours_idle += idle;
             m->week_hours[1] += neg, m->week_hours[3] += idle;
-            m->hours_week[mb->agent] += neg + idle;
+            m->hours_week[mb->agent] += k == pj->champion ? H : neg + idle;
             m->formal_week[mb->agent] += mb->formal;
         }
         negotiate(m, pj, Tx);
@@ -552,7 +576,7 @@ void project_act(model *m, project *pj) {
             double idle = avail * (1 - mb->a) * formal_share;
             pj->rec.hours_work += effort[k], pj->rec.hours_accounting += acct, pj->rec.hours_idle += idle;
             m->week_hours[0] += effort[k], m->week_hours[2] += acct, m->week_hours[3] += idle;
-            m->hours_week[mb->agent] += acct + effort[k] + idle;
+            m->hours_week[mb->agent] += k == pj->champion ? H : acct + effort[k] + idle; /* a champion gives all */
             m->formal_week[mb->agent] += mb->formal;
         }
         choose_streams(m, pj, effort);
@@ -599,16 +623,21 @@ void project_act(model *m, project *pj) {
     align(m, pj);
     if (pj->consolidating == 2) pj->S += p->rho_S * (pj->S_goal - pj->S);
     exits(m, pj);
-    /* Champion: burnout, or a new one emerges (or is designated). */
+    /* Champion: their week is every hour they hold here (they do not idle; counted above) plus
+     * h_ch leading (brief round 3: a champion at h_free + h_ch). Burnout leaves the team without
+     * one for champion.vacancy weeks; then a new one emerges (or is designated). A designated
+     * champion outside champion.phase steps back. */
     if (pj->champion >= 0) {
         int a = pj->mem[pj->champion].agent;
         m->hours_week[a] += p->h_ch;
         if (m->ag.fatigue[a] > p->F_max) {
             project_remove_member(m, pj, pj->champion, 0);
             pj->E = clip01(pj->E - p->dE_chloss);
+            pj->ch_vacant_until = m->t + (int)p->ch_vacancy;
         }
     }
-    if (pj->champion < 0) project_seek_champion(m, pj);
+    if (pj->champion >= 0 && pj->designated && !project_designated_now(m, pj)) pj->champion = -1;
+    if (pj->champion < 0 && m->t >= pj->ch_vacant_until) project_seek_champion(m, pj);
     /* S10 stall (a mandate's team is held together until its deadline). */
     pj->low_weeks = pj->E < p->E_stall ? pj->low_weeks + 1 : 0;
     if (pj->low_weeks >= (int)p->tau_stall && pj->deadline < 0) stall(m, pj, 2);

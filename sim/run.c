@@ -7,6 +7,36 @@
 #include <string.h>
 
 
+/* --- job bank (F8): cross-department tie density --------------------------------------------------- */
+
+/* Live ties between employees of the same organisation in different departments, over all such
+ * pairs. Read-only: a work-made tie counts while its lazily decayed strength is >= w_del. */
+static double cross_department_density(const model *m) {
+    const edges *E = &m->ed;
+    const params *p = m->p;
+    double pairs = 0;
+    for (int o = 0; o < m->n_orgs; o++) {
+        const org *g = &m->orgs[o];
+        double same = 0;
+        for (int d = 0; d < m->ag.D; d++) {
+            double nd = g->dom_first[d + 1] - g->dom_first[d];
+            same += nd * nd;
+        }
+        pairs += ((double)g->n * g->n - same) / 2;
+    }
+    long ties = 0;
+    for (int e = 0; e < E->n; e++) {
+        if (!E->alive[e] || E->cross[e] || m->ag.dom[E->u[e]] == m->ag.dom[E->v[e]]) continue;
+        double w = E->w[e];
+        if (E->shared[e] == 0 && w > E->w0[e]) {
+            w -= p->delta_w * (m->t - E->last[e]);
+            if (w < E->w0[e]) w = E->w0[e];
+        }
+        ties += E->shared[e] > 0 || E->w0[e] > 0 || w >= p->w_del;
+    }
+    return pairs > 0 ? ties / pairs : NAN;
+}
+
 static void observe(model *m) {
     run_result *out = m->out;
     int T1 = out->horizon + 1, t = m->t;
@@ -55,6 +85,7 @@ static void observe(model *m) {
     SET(trust_cross_org, Tx);
     SET(ties_cross_org, nx);
     SET(trust_participants, m->part_T_n ? m->part_T_sum / (double)m->part_T_n : NAN);
+    SET(ties_cross_department, cross_department_density(m));
 #undef SET
     m->week_hours[0] = m->week_hours[1] = m->week_hours[2] = m->week_hours[3] = 0;
     m->week_review = 0;
@@ -235,6 +266,14 @@ void run_summarise(const scenario *sc, run_result *out) {
     s[SUM_trust_cross_org_end] = out->ts[(size_t)TS_trust_cross_org * T1 + out->horizon];
     s[SUM_first_win_weeks] = median(fw, nfw);
     s[SUM_completion_weeks] = median(cw, ncw);
+    /* job bank (F8) */
+    double fit = 0;
+    int nfit = 0;
+    for (int i = 0; i < out->n_projects; i++)
+        if (out->projects[i].launch >= 0 && isfinite(out->projects[i].fit_launch)) fit += out->projects[i].fit_launch, nfit++;
+    s[SUM_fit_launch] = nfit ? fit / nfit : NAN;
+    s[SUM_ties_cross_department_0] = out->ts[(size_t)TS_ties_cross_department * T1];
+    s[SUM_ties_cross_department_end] = out->ts[(size_t)TS_ties_cross_department * T1 + out->horizon];
     free(fw), free(cw);
     (void)sc;
 }

@@ -301,7 +301,8 @@ static const char *const timing_keys[] = {"at", "from", "until", "on", NULL};
 
 const ev_kind scenario_event_kinds[] = {
     {.name = "champion", .group = "champion",
-     .fields = {"designated_motivation", "hours", "burnout", "motivation", "loss_momentum"},
+     .fields = {"designated_motivation", "hours", "burnout", "motivation", "loss_momentum", "vacancy", "phase",
+                "control_motivation"},
      .timing = TM_WINDOW, .on_key = "champion.designated", .from_key = "champion.from", .until_key = "champion.until",
      .doc = "a designated champion ('trekker') for every collaboration launched in the window (S12)"},
     {.name = "celebrate", .group = "momentum", .fields = {"celebration"}, .timing = TM_WINDOW,
@@ -319,10 +320,10 @@ const ev_kind scenario_event_kinds[] = {
     {.name = "consolidate", .group = "consolidation", .fields = {"structure", "ramp", "formal_share"},
      .timing = TM_ON_CONS, .trigger_key = "consolidation.timing", .wins_key = "consolidation.after_wins",
      .doc = "structure added afterwards to consolidate ('bestendigen'), on a trigger (S14)"},
-    {.name = "job_bank", .group = "jobbank", .fields = {"visibility", "hours", "scope", "formal_share"},
+    {.name = "job_bank", .group = "jobbank", .fields = {"visibility", "hours", "scope", "formal_share", "min_hours"},
      .timing = TM_WINDOW, .on_key = "jobbank.on", .from_key = "jobbank.from", .until_key = "jobbank.until",
      .doc = "an internal job bank ('klussenbank') where anyone signs up for bounded tasks (S15)"},
-    {.name = "cross_domain_leadership", .group = "leadership", .fields = {"cross_domain", "novelty"},
+    {.name = "cross_domain_leadership", .group = "leadership", .fields = {"cross_domain", "novelty", "leader"},
      .timing = TM_NONE, .defaults = {{"cross_domain", 1}},
      .doc = "managers lead collaborations outside their own field (Zeist MT): cross_domain 1 unless given (S15)"},
     {.name = "failure_culture", .group = "culture", .fields = {"failure_tolerance", "drift"}, .timing = TM_NONE,

@@ -271,7 +271,39 @@ static void test_jobbank_nudge_culture(void) {
     scenario_free(&sc);
 }
 
+/* Job-bank sign-up needs hours: with no job-bank hours and 2% slack nobody signs up, and the run
+ * is the baseline's. A leader from inside the domains is the champion and adds no novelty. Team
+ * fit at launch is recorded for launched collaborations only; the cross-department tie density
+ * is a share. */
+static void test_signup_leader_fit(void) {
+    scenario sc = load(BASE "parameters: { formation: network_first, agents.slack_share: 0.02 }\n"
+                            "conditions:\n  base: {}\n  jobbank: {jobbank.on: 1, jobbank.hours: 0}\n"
+                            "  inside: {leadership.cross_domain: 1, leadership.leader: inside}\n");
+    for (int r = 0; r < 2; r++) {
+        run_result a, b, c;
+        run_simulate(&sc, 0, r, 1, &a);
+        run_simulate(&sc, 1, r, 1, &b);
+        run_simulate(&sc, 2, r, 1, &c);
+        CHECK(agree_until(&a, &b) == a.horizon);
+        int same_potential = 1, led = 0, fit_ok = 1;
+        for (int i = 0; i < c.n_projects; i++) {
+            const project_record *x = &c.projects[i], *y = find(&a, x->id);
+            same_potential &= x->potential == y->potential;
+            led += x->launch >= 0 && x->champion;
+            fit_ok &= x->launch >= 0 ? x->fit_launch > 0 && x->fit_launch <= 1 : isnan(x->fit_launch);
+        }
+        CHECK(same_potential);
+        CHECK(led > 0);
+        CHECK(fit_ok);
+        double d0 = a.summary[SUM_ties_cross_department_0], d1 = a.summary[SUM_ties_cross_department_end];
+        CHECK(d0 > 0 && d0 < 1 && d1 > 0 && d1 < 1);
+        run_result_free(&a), run_result_free(&b), run_result_free(&c);
+    }
+    scenario_free(&sc);
+}
+
 int main(void) {
+    test_signup_leader_fit();
     test_jobbank_nudge_culture();
     test_off_by_default();
     test_nothing_before_the_week();
