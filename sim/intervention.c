@@ -542,35 +542,65 @@ static void crisis_links(model *m) {
     }
 }
 
-/* Mobilisation: employees with a mobilised tie, or connectors at the outbreak, join the crisis
- * network when their joining utility (share of ties mobilised, urgency) is positive. */
-static void crisis_mobilise(model *m, project *cp) {
-    int n = m->ag.n;
-    uint8_t *was = xmalloc((size_t)n);
+/* 1 when a works in the struck organisation (crisis.origin; -1: every organisation is struck). */
+static int struck(const model *m, int a) {
+    int o = (int)m->p->crisis_origin;
+    return o < 0 || o >= m->n_orgs || m->ag.org[a] == o;
+}
+
+/* The crisis mobilisation rule (S17 with a Granovetter threshold; docs/ODD.md): a joins when
+ *   u = beta_soc phi + beta_U U_a - theta_a > 0,
+ * phi the share of a's ties mobilised, U_a the urgency a feels: U in the struck organisation,
+ * felt_outside x U x phi elsewhere (urgency reaches other organisations through the mobilised).
+ * Centred: without mobilised ties and without urgency nobody joins; thresholds and urgency decide.
+ * No noise: the threshold is each employee's own, as in Granovetter (1978). */
+static double crisis_utility(const model *m, int a, double phi, double risk) {
+    const params *p = m->p;
+    double felt = struck(m, a) ? m->U : p->felt_out * m->U * phi;
+    double psi = m->orgs[m->ag.org[a]].psi;
+    return p->beta_soc * phi + p->beta_U * felt - p->beta_r * risk * m->ag.rho[a] * (1 - psi) - m->ag.theta[a];
+}
+
+/* The crisis's risk r_c ~ Beta(risk_a, risk_b), the same every week of a run (a sub-key of RNG_CRISIS). */
+static double crisis_risk(model *m) {
+    rng_reset(m->r, m->seed, m->rep, SAMEN_KEY_CRISIS, (uint32_t)event_week(m->p->t_crisis), RNG_CRISIS, 2);
+    return gsl_ran_beta(m->r, m->p->risk_a, m->p->risk_b);
+}
+
+/* One round of mobilisation: the struck organisation's connectors at the outbreak, and anyone with a
+ * tie mobilised before the round, join when the crisis utility is positive. Returns how many joined. */
+static int crisis_round(model *m, uint8_t *was, double risk, int outbreak) {
+    int n = m->ag.n, joined = 0;
     memcpy(was, m->mobilised, (size_t)n);
     for (int a = 0; a < n; a++) {
         if (was[a]) continue;
-        int seedling = m->t == event_week(m->p->t_crisis) && m->connector[a];
+        int seedling = outbreak && m->connector[a] && struck(m, a);
         int ties = m->adj.deg[a], in = 0;
-        double T = 0;
         for (int i = 0; i < ties; i++) {
             int e = m->adj.e[a][i];
-            int b = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
-            if (was[b]) {
-                in++;
-                net_sync(m, e);
-                if (m->ed.T[e] > T) T = m->ed.T[e];
-            }
+            in += was[m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e]];
         }
         if (!in && !seedling) continue;
-        rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->t, RNG_CRISIS, 1);
-        world_sync_agent(m, a);
-        if (recruit_joins(project_utility(m, cp, a, T, ties ? (double)in / ties : 0), 0)) {
-            m->mobilised[a] = 1;
-            m->n_mobilised++;
-        }
+        if (crisis_utility(m, a, ties ? (double)in / ties : 0, risk) > 0) m->mobilised[a] = 1, joined++;
     }
+    return joined;
+}
+
+/* Mobilisation runs to its equilibrium within the week (as Granovetter's does): rounds until nobody
+ * more joins at this week's urgency and ties. */
+static void crisis_mobilise(model *m) {
+    uint8_t *was = xmalloc((size_t)m->ag.n);
+    double risk = crisis_risk(m);
+    int outbreak = m->t == event_week(m->p->t_crisis);
+    while (crisis_round(m, was, risk, outbreak) > 0) outbreak = 0;
     free(was);
+}
+
+/* The mobilised employees now (turnover clears a leaver's slot). */
+static int count_mobilised(const model *m) {
+    int k = 0;
+    for (int a = 0; a < m->ag.n; a++) k += m->mobilised[a];
+    return k;
 }
 
 void intervention_week(model *m) {
@@ -585,9 +615,8 @@ void intervention_week(model *m) {
             mark_connectors(m);
         }
         /* The crisis network's own collaboration, of all organisations, with a little structure. */
-        project *cp = NULL;
         if (m->t == t_c && p->crisis_proj && m->n_orgs >= 2) {
-            cp = project_new(m, SAMEN_KEY_CRISIS, 2000000);
+            project *cp = project_new(m, SAMEN_KEY_CRISIS, 2000000);
             for (int o = 0; o < m->n_orgs && o < SAMEN_MAX_PARTNERS; o++) cp->part[cp->n_part++] = o;
             cp->formation = FORM_CRISIS;
             cp->rec.formation = FORM_CRISIS;
@@ -596,13 +625,9 @@ void intervention_week(model *m) {
         }
         if (m->U > 0.01) {
             crisis_links(m);
-            project dummy;
-            memset(&dummy, 0, sizeof dummy);
-            dummy.n_dom = 1;
-            dummy.dom[0] = 0;
-            dummy.key = SAMEN_KEY_CRISIS + 1;
-            crisis_mobilise(m, cp ? cp : &dummy);
+            crisis_mobilise(m);
         }
+        m->n_mobilised = count_mobilised(m);
     }
     if (p->t_mand >= 0 && m->t == event_week(p->t_mand)) start_mandate(m);
     /* What-not-how mandates reach their deadline here (prescribing ones in negotiation). */
