@@ -319,10 +319,14 @@ static void negotiate(model *m, project *pj, double Tx) {
 static void choose_streams(model *m, project *pj, const double *effort) {
     const params *p = m->p;
     rng_for(m, pj, RNG_STREAM_CHOICE, 0);
-    double pull[8], load[8], plan[8], count[8] = {0};
+    double pull[8], load[8], plan[8], count[8] = {0}, seen[8];
+    /* In a crisis network the shared urgent goal makes each stream's remaining need visible to
+     * self-organised members too (S17); elsewhere they see only skill and the crowd. */
+    double see = pj->formation == FORM_CRISIS ? p->need_pull_crisis : 0;
     for (int d = 0; d < pj->n_dom; d++) {
         double need = (pj->W[d] - pj->P[d]) / pj->W[d];
         pull[d] = p->w_need == 1 ? need : p->w_need == 0 ? 1 : pow(need, p->w_need);
+        seen[d] = see * need;
         plan[d] = pj->W[d] / pj->T_target;
         load[d] = 0;
     }
@@ -341,7 +345,7 @@ static void choose_streams(model *m, project *pj, const double *effort) {
             /* Self-organised: logit in own skill and last week's crowd (herding). */
             double w[8], tot = 0;
             for (int d = 0; d < pj->n_dom; d++)
-                tot += w[d] = exp(p->beta_fit * skill(m, a, pj->dom[d]) + p->h_herd * pj->x_prev[d]);
+                tot += w[d] = exp(p->beta_fit * skill(m, a, pj->dom[d]) + p->h_herd * pj->x_prev[d] + seen[d]);
             double x = gsl_rng_uniform(m->r) * tot;
             for (pick = 0; pick < pj->n_dom - 1 && (x -= w[pick]) >= 0; pick++) {
             }
