@@ -2091,8 +2091,6 @@ HOLD = {
         "(sim/intervention.c review(): effort was already spent), so frequent reviews cost no output while each "
         "re-anchors half the misalignment and may rescope. Taking review hours from the week's effort would make "
         "the cost real and allow the inverted U",
-    ("F8", "job bank raises team fit and cross-department ties"):
-        "Add summaries: mean team fit at launch, and cross-department tie density at weeks 0 and T",
     ("F9", "mobilisation at t_c + 8 is bimodal"):
         "The crisis cascade (S17) is a threshold rule from the struck organisation: the struck organisation "
         "mobilises when beta_U U_c exceeds its thresholds, and the cascade crosses into the others or stops at "
@@ -2101,19 +2099,9 @@ HOLD = {
         "A large mobilisation needs the cascade to cross organisational boundaries: more cross-organisation ties "
         "and more low thresholds (wider sigma_theta) give it more footholds",
     ("F9", "crisis network value peaks at a little structure"):
-        "The crisis network's value rises up to S_min = 0.5, like F2's own optimum (S* about 0.5), and still up to "
-        "0.3 without herding: structure's benefit is mostly coverage of the bottleneck domain by need-directed "
-        "assignment (S6: a share S of members is sent where remaining need times own skill is largest; the others "
-        "choose by own skill and the crowd), and its costs (overhead o S^1.5, accounting hours, crowding, "
-        "rigidity) are small below 0.5. The crisis network keeps S = S_min throughout (it never consolidates). "
-        "A probe in which the crisis network's self-organised members also weigh remaining need (a term "
-        "6 x need_d in the S6 logit, for the crisis network only: the urgent, shared goal makes need visible) gave "
-        "value 235, 274, 300, 287, 237, 182 at S_min 0, 0.1, 0.2, 0.3, 0.5, 0.8 (60 replicates; best 0.2, "
-        "0.2 - 0: +65 +/- 39) and with h = 0: 270, 265, 261, 258, 253, 186 (0.2 - 0: -10 +/- 30): structure "
-        "then only counters herding, as the brief's 'a little structure so not too many work on the same "
-        "subject' says (weight 4: best 0.3, 270 against 263 at 0.2). Scaling that term by U / U_c instead "
-        "does not do it (best 0.3-0.5): urgency fades within about 26 weeks while the network works for about 200. "
-        "That change belongs to S6 (sim/project.c choose_streams)",
+        "The crisis network's self-organised members weigh remaining need (crisis.need_pull), so structure's "
+        "coverage benefit is small and its job is against herding; its costs (overhead o S^1.5, accounting hours, "
+        "crowding, rigidity) grow with S_min, and the crisis network keeps S = S_min throughout",
     ("F10", "the cumulative value curves cross"):
         "Tolerance is never behind: failure costs (momentum, blame) are scaled by (1 - psi) from the start, and "
         "the extra risky initiatives a tolerant culture takes up each add value on average. They do not crowd "
@@ -2205,8 +2193,8 @@ BREAK = {
         "Against a leader from inside the domains the only differences are novelty and fit; check the comparison "
         "arm inside_leader",
     ("F9", "crisis network value peaks at a little structure", "h = 0"):
-        "Structure's benefit without herding is coverage by need-directed assignment (as in F2's break); with "
-        "need-aware self-organisation in the crisis network (above) the break breaks",
+        "Structure's benefit without herding is coverage by need-directed assignment (as in F2's break), which "
+        "need-aware self-organisation (crisis.need_pull) mostly removes",
     ("F11", "momentum at handover: E after / E before (HANDOVER)", "line staff"):
         "With line staff equal to the initiators the handover leaves momentum as it was: the break's ratio equals "
         "that of a handover that changes nothing (see the note). That reference is itself slightly above 1: "
