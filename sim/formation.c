@@ -310,8 +310,10 @@ void project_form_network_first(model *m, project *pj, int need_span) {
     if (pj->champion < 0) project_seek_champion(m, pj); /* an appointed leader stays the champion */
     pj->E = project_initial_momentum(m, pj);
     if ((int)p->cons_timing == 1 && pj->formation == FORM_NETWORK_FIRST) {
-        /* structure from the start: full-scope negotiation first, then exploration under that structure */
+        /* structure from the start: full-scope negotiation, no exploration */
         pj->S = pj->S_goal = p->S_cons;
+        pj->explored = 1;
+        pj->rec.explored = m->t;
         project_start_negotiation(m, pj, 1);
     }
 }

@@ -300,7 +300,7 @@ static void negotiate(model *m, project *pj, double Tx) {
     }
     if (rng_bernoulli(m->r, agree)) {
         if (pj->rec.agreement < 0) pj->rec.agreement = m->t;
-        pj->status = pj->formation == FORM_NETWORK_FIRST && !pj->explored ? PS_EXPLORING : PS_IMPLEMENTING;
+        pj->status = PS_IMPLEMENTING;
         if (pj->consolidating) {
             /* Consolidation formalises membership: part of each member's hours become formal. */
             for (int k = 0; k < pj->n_mem; k++)
@@ -479,10 +479,7 @@ static void momentum(model *m, project *pj) {
     if (pj->champion >= 0) inflow += p->b_ch * champion_m(m, pj) * E * (1 - E);
     inflow += p->b_U * m->U * (1 - E);
     E += -phi * E + inflow;
-    /* The honeymoon of a self-started team; one structured from the start spent it on the agreements. */
-    int honeymoon = pj->formation != FORM_STRUCTURE_FIRST && pj->formation != FORM_MANDATED &&
-                    !(pj->full_scope && pj->consolidating);
-    if (honeymoon && pj->status == PS_EXPLORING) {
+    if (pj->formation != FORM_STRUCTURE_FIRST && pj->formation != FORM_MANDATED && pj->status == PS_EXPLORING) {
         double nov = p->honeymoon * (1 - E);
         E += nov;
         pj->novelty += nov;
@@ -499,7 +496,7 @@ static void align(model *m, project *pj) {
     rng_for(m, pj, RNG_DRIFT, 0);
     if (rng_bernoulli(m->r, p->lambda_env)) pj->g *= 1 - (p->drift_lo + (p->drift_hi - p->drift_lo) * gsl_rng_uniform(m->r));
     pj->g += p->r_g * (1 - pj->g) * (1 - p->rig * pj->S);
-    if (pj->status == PS_EXPLORING) pj->g += p->r_expl * (1 - pj->g) * (1 - p->rig * pj->S);
+    if (pj->status == PS_EXPLORING) pj->g += p->r_expl * (1 - pj->g);
     pj->g = clip01(pj->g);
 }
 
