@@ -456,6 +456,29 @@ static void what_not_how_deadline(model *m, project *pj) {
     intervention_holdback(m, pj);
 }
 
+/* The existing network a mandated team formalises (S19): the share of its members with an everyday
+ * (prior, not work-made) tie to someone in another partner organisation, times how far the history
+ * between the organisations lifts cross-organisation trust toward the trust between colleagues,
+ * min(1, (base_x - T_x) / (T_in - T_x)), 0 when the history is neutral or hostile. */
+static double existing_network(model *m, const project *pj) {
+    const params *p = m->p;
+    double lift = m->base_x - p->T_x, gap = p->T_in - p->T_x;
+    if (lift <= 0 || pj->n_mem == 0) return 0;
+    double near = gap > lift ? lift / gap : 1;
+    int tied = 0;
+    for (int k = 0; k < pj->n_mem; k++) {
+        int a = pj->mem[k].agent, found = 0;
+        for (int i = 0; i < m->adj.deg[a] && !found; i++) {
+            int e = m->adj.e[a][i];
+            int b = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
+            if (m->ed.w0[e] <= 0 || m->ag.org[b] == m->ag.org[a]) continue;
+            for (int j = 0; j < pj->n_part && !found; j++) found = m->ag.org[b] == pj->part[j];
+        }
+        tied += found;
+    }
+    return near * tied / pj->n_mem;
+}
+
 /* The regional collaborations of a mandate: one per region of municipalities, with the region's
  * province; work and value grow with the number of partners. Under mandate.voluntary the same
  * opportunity (same key, same draws) arrives without a mandate and forms network-first. */
@@ -494,6 +517,9 @@ static void start_mandate(model *m) {
         }
         if (pj->formation == FORM_MANDATED) {
             project_form_structure_first(m, pj);
+            /* Over an existing network the team frames itself less as delegates (less conflict and blame). */
+            pj->rec.existing_network = pj->net_share = p->net_relief * existing_network(m, pj);
+            pj->omega -= pj->net_share * (p->omega_SF - p->omega_NF);
         } else {
             project_form_network_first(m, pj, 0);
             if (pj->status == PS_DONE) continue;

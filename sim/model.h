@@ -119,6 +119,7 @@ typedef struct project {
     int handed_over;           /* handed over to the line organisation */
     int handover_due;          /* won its k_h-th milestone this week: hand over at the end of the week */
     int deadline;              /* mandates: week the structure is imposed (-1 none) */
+    double net_share;          /* mandates: the existing network it formalises, 0..1 (S19); 0 otherwise */
     int *former, *former_gen, n_former; /* members when it stalled (for revival) */
     double op_T, op_Torg;      /* operation: team trust at completion, its baseline */
     int op_n, *op_agents, *op_gens; /* members at completion, to measure survival */

@@ -291,7 +291,9 @@ static void negotiate(model *m, project *pj, double Tx) {
     rng_for(m, pj, RNG_NEGOTIATE, 0);
     double Pi = power_asymmetry(m, pj);
     double scope = pj->full_scope ? 0 : p->a_scope;
-    double agree = sigm(p->a0 + scope + p->a_T_neg * (Tx - 0.5) - p->a_Pi * Pi - p->a_n * (pj->n_part - 2) + p->a_U * m->U);
+    /* A mandate over an existing network saves part of the per-partner coordination cost (S19). */
+    double a_n = p->a_n * (1 - pj->net_share);
+    double agree = sigm(p->a0 + scope + p->a_T_neg * (Tx - 0.5) - p->a_Pi * Pi - a_n * (pj->n_part - 2) + p->a_U * m->U);
     double conflict = clip01(p->c0 * pj->omega * (Pi + p->eps0) * (1 - Tx));
     if (rng_bernoulli(m->r, conflict)) {
         pj->rec.conflicts++;
@@ -590,13 +592,15 @@ void project_act(model *m, project *pj) {
             pj->P[d] += y * eff;
             if (pj->P[d] > pj->W[d]) pj->P[d] = pj->W[d];
         }
-        /* S11 dialogue (while exploring) and knowledge sharing between stream-mates. */
+        /* S11 dialogue (while exploring, or in a mandated team over an existing network in proportion
+         * to that network, S19) and knowledge sharing between stream-mates. */
+        double dlg = pj->status == PS_EXPLORING ? p->alpha_dlg : p->alpha_dlg * pj->net_share;
         for (int i = 0; i < n; i++)
             for (int j = i + 1; j < n; j++) {
                 if (pj->mem[i].stream != pj->mem[j].stream) continue;
                 int a = pj->mem[i].agent, b = pj->mem[j].agent;
                 int e = project_pair(m, pj, i, j);
-                if (pj->status == PS_EXPLORING) m->ed.T[e] += p->alpha_dlg * (1 - m->ed.T[e]);
+                m->ed.T[e] += dlg * (1 - m->ed.T[e]);
                 int d = pj->dom[pj->mem[i].stream];
                 double *sa = &m->ag.skill[(size_t)a * m->ag.D + d], *sb = &m->ag.skill[(size_t)b * m->ag.D + d];
                 double k = p->eta_K * m->ed.T[e] * m->ed.w[e];

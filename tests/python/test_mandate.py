@@ -54,3 +54,34 @@ def test_voluntary_counterpart_is_the_same_opportunity_network_first(tmp_path):
     assert len(pairs) >= 5
     assert all(w <= full * (1 + 1e-9) for w, full in pairs)
     assert any(w < full * 0.99 for w, full in pairs)  # a network-first team rarely reaches all 12 municipalities
+
+
+def _mandated(tmp_path, name, sets=()):
+    out = tmp_path / f"{name}.h5"
+    cmd = [SAMEN, "run", "scenarios/rud-mandate.yaml", "--condition", "mandate", "--replicates", "40",
+           "-o", str(out), "--quiet"]
+    for s in sets:
+        cmd += ["--set", s]
+    subprocess.run(cmd, check=True, cwd=ROOT, capture_output=True)
+    with h5py.File(out, "r") as f:
+        reg = (f["project_id"][()] >= 1000000) & (f["project_formation"][()] == 2)
+        return {k: f["project_" + k][()][reg] for k in ("existing_network", "imposed", "agreement")}
+
+
+def test_mandate_formalises_an_existing_network(tmp_path):
+    """ODD S19: in a neutral region the mandated team formalises no existing network (rho = 0, the brief's S4
+    agreement unchanged) and most mandates are imposed at the deadline; in a region with a good history and
+    dense ties (h = +0.8, k_x = 3) most of the team is already tied across the partners, so the per-partner
+    coordination cost nearly vanishes and the region agrees well before the deadline. With
+    mandate.network_relief = 0 the same region negotiates as a neutral one would."""
+    trusting = ["trust.history=0.8", "network.cross_org_degree=3"]
+    neutral = _mandated(tmp_path, "neutral")
+    dense = _mandated(tmp_path, "dense", trusting)
+    off = _mandated(tmp_path, "off", trusting + ["mandate.network_relief=0"])
+    assert np.all(neutral["existing_network"] == 0) and np.all(off["existing_network"] == 0)
+    assert dense["existing_network"].mean() > 0.8 and dense["existing_network"].max() <= 1
+    print(f"imposed: neutral {neutral['imposed'].mean():.2f}, dense {dense['imposed'].mean():.2f}, "
+          f"dense without relief {off['imposed'].mean():.2f}")
+    assert neutral["imposed"].mean() > 0.5 and off["imposed"].mean() > 0.5
+    assert dense["imposed"].mean() < 0.2
+    assert np.median(dense["agreement"]) < 52
