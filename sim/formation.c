@@ -14,10 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void rng_for(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
-    rng_reset(m->r, m->seed, m->rep, pj->key, (uint32_t)m->t, s, sub);
-}
-
 static double org_psi(const model *m, int a) { return m->orgs[m->ag.org[a]].psi; }
 
 /* --- S1 ---------------------------------------------------------------------------------------------- */
@@ -189,7 +185,7 @@ double project_utility(model *m, const project *pj, int j, double T, double phi)
  * first max_invites eligible ties, whose thresholds are lowered by threshold_drop. */
 void project_recruit_round(model *m, project *pj, uint32_t round, double threshold_drop, int max_invites) {
     const params *p = m->p;
-    rng_for(m, pj, max_invites > 0 ? RNG_NUDGE : RNG_RECRUIT, round);
+    project_rng(m, pj, max_invites > 0 ? RNG_NUDGE : RNG_RECRUIT, round);
     int n0 = pj->n_mem, invited = 0;
     int32_t *ties = NULL;
     int cap = 0;
@@ -247,7 +243,7 @@ double project_initial_momentum(model *m, project *pj) {
  * m * fit * exp(lambda_psi * psi). -1 when nobody qualifies. */
 static int pick_seed(model *m, project *pj) {
     const params *p = m->p;
-    rng_for(m, pj, RNG_SEED_PICK, 0);
+    project_rng(m, pj, RNG_SEED_PICK, 0);
     double total = 0, culture[SAMEN_MAX_PARTNERS];
     for (int i = 0; i < pj->n_part; i++) {
         const org *g = &m->orgs[pj->part[i]];
@@ -280,7 +276,7 @@ static int pick_seed(model *m, project *pj) {
 static int takes_up(model *m, project *pj, int seed) {
     const params *p = m->p;
     if (pj->formation != FORM_NETWORK_FIRST || p->kappa_take <= 0) return 1;
-    rng_for(m, pj, RNG_SEED_PICK, 2);
+    project_rng(m, pj, RNG_SEED_PICK, 2);
     return gsl_rng_uniform(m->r) < exp(-p->kappa_take * pj->risk * (1 - org_psi(m, seed)));
 }
 
@@ -324,7 +320,7 @@ void project_form_structure_first(model *m, project *pj) {
     const params *p = m->p;
     int mandated = pj->formation == FORM_MANDATED;
     double formal = p->H_fte + (mandated ? p->R_mand : 0);
-    rng_for(m, pj, RNG_SEED_PICK, 1);
+    project_rng(m, pj, RNG_SEED_PICK, 1);
     double sum_pi = 0;
     int chair_org = pj->part[0];
     for (int i = 0; i < pj->n_part; i++) {

@@ -9,12 +9,13 @@
  *   job bank         postings that anyone in scope can answer ('klussenbank', Oss)
  *   cross-domain     a manager from outside the domains leads ('another pair of glasses', Zeist MT)
  *   culture          a failure-tolerant culture; its slow drift
- *   crisis           urgency, fast new ties, mobilisation, a crisis network (MSD/Organon, Oss)
+ *   crisis           urgency, fast new ties, mobilisation, a crisis network (MSD/Organon, Oss): crisis.c
  *   handover         the line organisation takes over ('energy leaks', Zeist budget)
  *   mandate          the state imposes regional collaboration (RUD), or only what, not how; or
- *                    its voluntary counterpart (the same regional opportunity, network-first)
+ *                    its voluntary counterpart (the same regional opportunity, network-first): mandate.c
  *   nudge            the champion personally invites candidates ('een duwtje')
  *   revival          colleagues restart a stalled collaboration from the work floor (Zeist IT) */
+#include "common.h"
 #include "error.h"
 #include "model.h"
 #include "rng.h"
@@ -22,16 +23,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
-static double sigm(double x) { return 1 / (1 + exp(-x)); }
-
-static void rng_for(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
-    rng_reset(m->r, m->seed, m->rep, pj->key, (uint32_t)m->t, s, sub);
-}
-
-/* The week an event at week w acts: the first simulated week is 1, so `at: 0` means week 1. */
-static int event_week(double w) { return w < 1 ? 1 : (int)w; }
 
 int intervention_celebrating(const model *m) {
     const params *p = m->p;
@@ -46,7 +37,7 @@ int intervention_celebrating(const model *m) {
  * a manager whose domain the collaboration needs. */
 static void cross_domain_leader(model *m, project *pj) {
     const params *p = m->p;
-    rng_for(m, pj, RNG_LEADERSHIP, 0);
+    project_rng(m, pj, RNG_LEADERSHIP, 0);
     if (!rng_bernoulli(m->r, p->p_xmgr)) return;
     int want_inside = (int)p->x_leader == 1;
     int n = 0, pick = -1;
@@ -110,7 +101,7 @@ static int jobbank_can_give(const model *m, int a) {
 static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t sub) {
     const params *p = m->p;
     if (pj->n_mem == 0 || pj->n_mem >= want) return;
-    rng_for(m, pj, RNG_JOBBANK, sub);
+    project_rng(m, pj, RNG_JOBBANK, sub);
     int poster = pj->mem[0].agent;
     int cap = 64, n = 0;
     int *cand = xmalloc(sizeof(int) * (size_t)cap);
@@ -233,7 +224,7 @@ static double team_motivation(const model *m, const project *pj) {
 void intervention_handover(model *m, project *pj) {
     const params *p = m->p;
     pj->handover_due = 0;
-    rng_for(m, pj, RNG_HANDOVER, 0);
+    project_rng(m, pj, RNG_HANDOVER, 0);
     pj->handed_over = 1;
     pj->rec.handover = m->t;
     pj->rec.momentum_handover = pj->E;
@@ -300,7 +291,7 @@ void intervention_culture(model *m, project *pj, int won) {
 void intervention_stalled(model *m, project *pj) {
     const params *p = m->p;
     if (p->p_rv <= 0 || pj->n_former == 0 || m->t == pj->stall_week) return;
-    rng_for(m, pj, RNG_REVIVAL, 0);
+    project_rng(m, pj, RNG_REVIVAL, 0);
     if (!rng_bernoulli(m->r, p->p_rv)) return;
     int seed = -1;
     for (int f = 0; f < pj->n_former && seed < 0; f++) {
@@ -345,324 +336,7 @@ void intervention_stalled(model *m, project *pj) {
     pj->E = project_initial_momentum(m, pj);
 }
 
-/* --- mandate (RUD) ------------------------------------------------------------------------------------------------- */
-
-/* The regional task shrinks to the share s = kept / total of the municipalities' power that takes
- * part: its work by s, its value by s^(1 + scale_economies) (S19: V_p ∝ (Σ π_o)^(1 + ε_scale)). */
-static void regional_share(project *pj, double kept, double total, double eps) {
-    if (total <= 0) return;
-    double s = kept / total;
-    for (int d = 0; d < pj->n_dom; d++) {
-        pj->W[d] *= s;
-        if (pj->W[d] < 1e-9) pj->W[d] = 1e-9;
-        if (pj->P[d] > pj->W[d]) pj->P[d] = pj->W[d];
-    }
-    if (s > 0) pj->T_target *= s;
-    pj->rec.work *= s;
-    pj->V *= pow(s, 1 + eps);
-}
-
-/* Hold-back: each partner municipality withholds its basic task package with probability
- * sigma(-(a_h0 + a_hT (T - 0.5) + a_hG (g - 0.5))), T its members' mean trust in the other
- * organisations' members. Its members leave and its task package with them: the regional task
- * shrinks to the power share transferred (regional_share). */
-void intervention_holdback(model *m, project *pj) {
-    const params *p = m->p;
-    rng_for(m, pj, RNG_MANDATE, 1);
-    double total = 0, kept = 0;
-    for (int i = 0; i < pj->n_part; i++) {
-        int o = pj->part[i];
-        const org *g = &m->orgs[o];
-        if (g->kind != ORG_MUNICIPALITY) continue;
-        double T = 0;
-        int n = 0;
-        for (int a = 0; a < pj->n_mem; a++) {
-            if (m->ag.org[pj->mem[a].agent] != o) continue;
-            for (int b = 0; b < pj->n_mem; b++)
-                if (m->ag.org[pj->mem[b].agent] != o) T += m->ed.T[project_pair(m, pj, a, b)], n++;
-        }
-        T = n ? T / n : m->base_x;
-        double hold = sigm(-(p->a_h0 + p->a_hT * (T - 0.5) + p->a_hG * (pj->g - 0.5)));
-        total += g->power;
-        if (rng_bernoulli(m->r, hold)) {
-            pj->rec.holdback++;
-            for (int k = pj->n_mem - 1; k >= 0; k--)
-                if (m->ag.org[pj->mem[k].agent] == o) project_remove_member(m, pj, k, 2);
-        } else {
-            kept += g->power;
-        }
-    }
-    regional_share(pj, kept, total, p->eps_scale);
-}
-
-/* The voluntary counterpart: a municipality takes part when at least one of its people was
- * recruited into the team at launch; the regional task shrinks to their power share. A team
- * without any municipality is no regional service: it ends as fizzled. */
-static void voluntary_share(model *m, project *pj) {
-    double total = 0, kept = 0;
-    for (int i = 0; i < pj->n_part; i++) {
-        int o = pj->part[i], present = 0;
-        if (m->orgs[o].kind != ORG_MUNICIPALITY) continue;
-        for (int k = 0; k < pj->n_mem && !present; k++) present = m->ag.org[pj->mem[k].agent] == o;
-        total += m->orgs[o].power;
-        if (present) kept += m->orgs[o].power;
-    }
-    if (kept <= 0) {
-        project_end(m, pj, OUTCOME_FIZZLED);
-        return;
-    }
-    regional_share(pj, kept, total, m->p->eps_scale);
-}
-
-/* At the deadline: a prescribing mandate imposes its structure (trust pays); a what-not-how
- * mandate assigns a member for every partner still missing. Returns 1 when the negotiation is
- * over. */
-int intervention_mandate_deadline(model *m, project *pj) {
-    const params *p = m->p;
-    pj->deadline = -1;
-    if (pj->formation == FORM_MANDATED) {
-        pj->S = pj->S_goal = p->S_imp;
-        pj->rec.imposed = 1;
-        project_trust_update(m, pj, 1, 0, p->D_imp);
-        pj->status = PS_IMPLEMENTING;
-        if (pj->rec.agreement < 0) pj->rec.agreement = m->t;
-        intervention_holdback(m, pj);
-        return 1;
-    }
-    return 0;
-}
-
-/* What, not how: at the deadline every partner without a member gets one assigned (formation by
- * the deadline), then hold-back is decided. */
-static void what_not_how_deadline(model *m, project *pj) {
-    const params *p = m->p;
-    rng_for(m, pj, RNG_MANDATE, 2);
-    for (int i = 0; i < pj->n_part; i++) {
-        int o = pj->part[i], present = 0;
-        for (int k = 0; k < pj->n_mem && !present; k++) present = m->ag.org[pj->mem[k].agent] == o;
-        if (present) continue;
-        const org *g = &m->orgs[o];
-        for (int tries = 0; tries < 50; tries++) {
-            int d = pj->dom[rng_below(m->r, (unsigned)pj->n_dom)];
-            int lo = g->dom_first[d], hi = g->dom_first[d + 1];
-            if (hi <= lo) continue;
-            int b = g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))];
-            if (m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
-            project_add_member(m, pj, b, 1, p->H_fte + p->R_mand);
-            break;
-        }
-    }
-    pj->rec.imposed = 0;
-    intervention_holdback(m, pj);
-}
-
-/* The existing network a mandated team formalises (S19): the share of its members with an everyday
- * (prior, not work-made) tie to someone in another partner organisation, times how far the history
- * between the organisations lifts cross-organisation trust toward the trust between colleagues,
- * min(1, (base_x - T_x) / (T_in - T_x)), 0 when the history is neutral or hostile. */
-static double existing_network(model *m, const project *pj) {
-    const params *p = m->p;
-    double lift = m->base_x - p->T_x, gap = p->T_in - p->T_x;
-    if (lift <= 0 || pj->n_mem == 0) return 0;
-    double near = gap > lift ? lift / gap : 1;
-    int tied = 0;
-    for (int k = 0; k < pj->n_mem; k++) {
-        int a = pj->mem[k].agent, found = 0;
-        for (int i = 0; i < m->adj.deg[a] && !found; i++) {
-            int e = m->adj.e[a][i];
-            int b = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
-            if (m->ed.w0[e] <= 0 || m->ag.org[b] == m->ag.org[a]) continue;
-            for (int j = 0; j < pj->n_part && !found; j++) found = m->ag.org[b] == pj->part[j];
-        }
-        tied += found;
-    }
-    return near * tied / pj->n_mem;
-}
-
-/* The regional collaborations of a mandate: one per region of municipalities, with the region's
- * province; work and value grow with the number of partners. Under mandate.voluntary the same
- * opportunity (same key, same draws) arrives without a mandate and forms network-first. */
-static void start_mandate(model *m) {
-    const params *p = m->p;
-    int max_region = -1;
-    for (int o = 0; o < m->n_orgs; o++)
-        if (m->orgs[o].kind == ORG_MUNICIPALITY && m->orgs[o].region > max_region) max_region = m->orgs[o].region;
-    for (int r = 0; r <= max_region; r++) {
-        project *pj = project_new(m, SAMEN_KEY_MANDATE + (uint32_t)r, 1000000 + r);
-        int biggest = -1;
-        for (int o = 0; o < m->n_orgs && pj->n_part < SAMEN_MAX_PARTNERS - 1; o++) {
-            if (m->orgs[o].kind != ORG_MUNICIPALITY || m->orgs[o].region != r) continue;
-            pj->part[pj->n_part++] = o;
-            if (biggest < 0 || m->orgs[o].n > m->orgs[biggest].n) biggest = o;
-        }
-        if (pj->n_part < 2) { /* no region to form: drop the record */
-            m->n_proj--;
-            continue;
-        }
-        int prov = m->orgs[biggest].province;
-        if (prov >= 0 && prov < m->n_orgs && m->orgs[prov].kind == ORG_PROVINCE) pj->part[pj->n_part++] = prov;
-        pj->formation = p->mand_vol ? FORM_NETWORK_FIRST : p->prescribe ? FORM_MANDATED : FORM_MANDATED_WHAT_NOT_HOW;
-        pj->rec.formation = pj->formation;
-        project_draw(m, pj);
-        double scale = pj->n_part / 2.0; /* a regional task: the work of all partners */
-        for (int d = 0; d < pj->n_dom; d++) pj->W[d] *= scale;
-        pj->V *= scale;
-        pj->T_target *= scale;
-        pj->rec.work *= scale;
-        pj->rec.potential = pj->V;
-        if (pj->formation == FORM_NETWORK_FIRST) { /* no mandate: no deadline, budget or structure */
-            project_form_network_first(m, pj, 0);
-            if (pj->status != PS_DONE) voluntary_share(m, pj);
-            continue;
-        }
-        if (pj->formation == FORM_MANDATED) {
-            project_form_structure_first(m, pj);
-            /* Over an existing network the team frames itself less as delegates (less conflict and blame). */
-            pj->rec.existing_network = pj->net_share = p->net_relief * existing_network(m, pj);
-            pj->omega -= pj->net_share * (p->omega_SF - p->omega_NF);
-        } else {
-            project_form_network_first(m, pj, 0);
-            if (pj->status == PS_DONE) continue;
-        }
-        pj->deadline = m->t + (int)p->tau_dl;
-    }
-}
-
-/* --- crisis (MSD) ------------------------------------------------------------------------------------------------------ */
-
-/* Managers and the best-connected tenth of employees lay lines across organisations fast. */
-static void mark_connectors(model *m) {
-    int n = m->ag.n;
-    int *deg = xmalloc(sizeof(int) * (size_t)n);
-    for (int a = 0; a < n; a++) deg[a] = m->adj.deg[a];
-    /* the 90th percentile of degree */
-    int maxd = 0;
-    for (int a = 0; a < n; a++)
-        if (deg[a] > maxd) maxd = deg[a];
-    int *hist = xcalloc((size_t)maxd + 2, sizeof(int));
-    for (int a = 0; a < n; a++) hist[deg[a]]++;
-    int cut = maxd, above = 0;
-    while (cut > 0 && above + hist[cut] <= n / 10) above += hist[cut--];
-    for (int a = 0; a < n; a++) m->connector[a] = m->ag.manager[a] || deg[a] > cut;
-    free(hist);
-    free(deg);
-}
-
-static void crisis_links(model *m) {
-    const params *p = m->p;
-    if (m->n_orgs < 2) return;
-    double rate = p->p_link * m->U;
-    for (int a = 0; a < m->ag.n; a++) {
-        if (!m->connector[a]) continue;
-        rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->t, RNG_CRISIS, 0);
-        if (!rng_bernoulli(m->r, rate)) continue;
-        int o = (int)rng_below(m->r, (unsigned)(m->n_orgs - 1));
-        if (o >= m->ag.org[a]) o++;
-        const org *g = &m->orgs[o];
-        for (int tries = 0; tries < 10; tries++) {
-            int b = g->first + (int)rng_below(m->r, (unsigned)g->n);
-            if (!m->connector[b] || net_find(m, a, b) >= 0) continue;
-            net_add(m, a, b, p->w_new, 0, net_prototrust(m, a, b));
-            break;
-        }
-    }
-}
-
-/* 1 when a works in the struck organisation (crisis.origin; -1: every organisation is struck). */
-static int struck(const model *m, int a) {
-    int o = (int)m->p->crisis_origin;
-    return o < 0 || o >= m->n_orgs || m->ag.org[a] == o;
-}
-
-/* The crisis mobilisation rule (S17 with a Granovetter threshold; docs/ODD.md): a joins when
- *   u = beta_soc phi + beta_U U_a - theta_a > 0,
- * phi the share of a's ties mobilised, U_a the urgency a feels: U in the struck organisation,
- * felt_outside x U x phi elsewhere (urgency reaches other organisations through the mobilised).
- * Centred: without mobilised ties and without urgency nobody joins; thresholds and urgency decide.
- * No noise: the threshold is each employee's own, as in Granovetter (1978). */
-static double crisis_utility(const model *m, int a, double phi, double risk) {
-    const params *p = m->p;
-    double felt = struck(m, a) ? m->U : p->felt_out * m->U * phi;
-    double psi = m->orgs[m->ag.org[a]].psi;
-    return p->beta_soc * phi + p->beta_U * felt - p->beta_r * risk * m->ag.rho[a] * (1 - psi) - m->ag.theta[a];
-}
-
-/* The crisis's risk r_c ~ Beta(risk_a, risk_b), the same every week of a run (a sub-key of RNG_CRISIS). */
-static double crisis_risk(model *m) {
-    rng_reset(m->r, m->seed, m->rep, SAMEN_KEY_CRISIS, (uint32_t)event_week(m->p->t_crisis), RNG_CRISIS, 2);
-    return gsl_ran_beta(m->r, m->p->risk_a, m->p->risk_b);
-}
-
-/* One round of mobilisation: the struck organisation's connectors at the outbreak, and anyone with a
- * tie mobilised before the round, join when the crisis utility is positive. Returns how many joined. */
-static int crisis_round(model *m, uint8_t *was, double risk, int outbreak) {
-    int n = m->ag.n, joined = 0;
-    memcpy(was, m->mobilised, (size_t)n);
-    for (int a = 0; a < n; a++) {
-        if (was[a]) continue;
-        int seedling = outbreak && m->connector[a] && struck(m, a);
-        int ties = m->adj.deg[a], in = 0;
-        for (int i = 0; i < ties; i++) {
-            int e = m->adj.e[a][i];
-            in += was[m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e]];
-        }
-        if (!in && !seedling) continue;
-        if (crisis_utility(m, a, ties ? (double)in / ties : 0, risk) > 0) m->mobilised[a] = 1, joined++;
-    }
-    return joined;
-}
-
-/* Mobilisation runs to its equilibrium within the week (as Granovetter's does): rounds until nobody
- * more joins at this week's urgency and ties. */
-static void crisis_mobilise(model *m) {
-    uint8_t *was = xmalloc((size_t)m->ag.n);
-    double risk = crisis_risk(m);
-    int outbreak = m->t == event_week(m->p->t_crisis);
-    while (crisis_round(m, was, risk, outbreak) > 0) outbreak = 0;
-    free(was);
-}
-
-/* The mobilised employees now (turnover clears a leaver's slot). */
-static int count_mobilised(const model *m) {
-    int k = 0;
-    for (int a = 0; a < m->ag.n; a++) k += m->mobilised[a];
-    return k;
-}
-
 void intervention_week(model *m) {
-    const params *p = m->p;
-    m->U = 0;
-    int t_c = event_week(p->t_crisis);
-    if (p->t_crisis >= 0 && m->t >= t_c) {
-        m->U = p->U_c * exp(-(m->t - t_c) / p->tau_U);
-        if (m->t == t_c) {
-            m->mobilised = xcalloc((size_t)m->ag.n, 1);
-            m->connector = xcalloc((size_t)m->ag.n, 1);
-            mark_connectors(m);
-        }
-        /* The crisis network's own collaboration, of all organisations, with a little structure. */
-        if (m->t == t_c && p->crisis_proj && m->n_orgs >= 2) {
-            project *cp = project_new(m, SAMEN_KEY_CRISIS, 2000000);
-            for (int o = 0; o < m->n_orgs && o < SAMEN_MAX_PARTNERS; o++) cp->part[cp->n_part++] = o;
-            cp->formation = FORM_CRISIS;
-            cp->rec.formation = FORM_CRISIS;
-            project_draw(m, cp);
-            project_form_network_first(m, cp, 0);
-        }
-        if (m->U > 0.01) {
-            crisis_links(m);
-            crisis_mobilise(m);
-        }
-        m->n_mobilised = count_mobilised(m);
-    }
-    if (p->t_mand >= 0 && m->t == event_week(p->t_mand)) start_mandate(m);
-    /* What-not-how mandates reach their deadline here (prescribing ones in negotiation). */
-    for (int i = 0; i < m->n_proj; i++) {
-        project *pj = &m->proj[i];
-        if (pj->formation == FORM_MANDATED_WHAT_NOT_HOW && pj->deadline >= 0 && m->t >= pj->deadline &&
-            project_is_active(pj)) {
-            pj->deadline = -1;
-            what_not_how_deadline(m, pj);
-        }
-    }
+    crisis_week(m);
+    mandate_week(m);
 }

@@ -8,6 +8,7 @@
 #ifndef SAMEN_MODEL_H
 #define SAMEN_MODEL_H
 #include "params.h"
+#include "rng.h"
 #include "run.h"
 #include "scenario.h"
 #include <gsl/gsl_rng.h>
@@ -225,6 +226,8 @@ int project_in_team(const model *m, const project *pj, int a);
 /* The tie between members i and j (exists while both are in the team), brought up to date. */
 int project_pair(model *m, const project *pj, int i, int j);
 int project_window(int t, double from, double until); /* t in [from, until), until 0 = open */
+/* Reset the model's generator to the stream (s, sub) of collaboration pj in this week. */
+void project_rng(model *m, const project *pj, enum rng_stream s, uint32_t sub);
 void project_act(model *m, project *pj);   /* one week of one active collaboration */
 void project_operate(model *m, project *pj);  /* a delivered result in operation, one week */
 void project_idle(model *m, project *pj);     /* a stalled collaboration, one week */
@@ -234,6 +237,10 @@ int project_is_active(const project *pj);
 
 /* intervention.c: the seed's interventions (brief S12-S19) */
 void intervention_week(model *m);          /* crisis and mandate events of this week */
+void crisis_week(model *m);                /* S17 (crisis.c): urgency, ties, mobilisation, crisis network */
+void mandate_week(model *m);               /* S19 (mandate.c): regional collaborations, what-not-how deadlines */
+int mandate_deadline(model *m, project *pj); /* negotiation past a mandate's deadline */
+void mandate_holdback(model *m, project *pj); /* mandates: who withholds its task package */
 void intervention_launch(model *m, project *pj);   /* at launch: cross-domain leader, designated champion */
 void intervention_recruit(model *m, project *pj);  /* before the launch check: job bank, nudge */
 void intervention_after_work(model *m, project *pj); /* after a working week: review; handover due */
@@ -241,8 +248,6 @@ int intervention_review_due(const model *m, const project *pj); /* a calibration
 void intervention_handover(model *m, project *pj);   /* S18, at the end of the week it became due */
 void intervention_top_up(model *m, project *pj);   /* every top-up week: job bank for a missing domain */
 void intervention_stalled(model *m, project *pj);  /* a stalled week: revival */
-int intervention_mandate_deadline(model *m, project *pj); /* negotiation past a mandate's deadline */
-void intervention_holdback(model *m, project *pj); /* mandates: who withholds its task package */
 void intervention_culture(model *m, project *pj, int won); /* slow drift of failure tolerance */
 int intervention_celebrating(const model *m);
 

@@ -7,6 +7,7 @@
  * Every random draw is keyed by (project key, week, stream, sub), so what happens to one
  * collaboration does not shift the draws of any other. Units: hours per week, value in
  * hour-equivalents, probabilities per week. */
+#include "common.h"
 #include "error.h"
 #include "model.h"
 #include "rng.h"
@@ -15,14 +16,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double sigm(double x) { return 1 / (1 + exp(-x)); }
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 static double skill(const model *m, int a, int d) { return m->ag.skill[(size_t)a * m->ag.D + d]; }
 
 int project_is_active(const project *pj) { return pj->status <= PS_IMPLEMENTING; }
 int project_window(int t, double from, double until) { return t >= from && (until <= 0 || t < until); }
 
-static void rng_for(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
+void project_rng(model *m, const project *pj, enum rng_stream s, uint32_t sub) {
     rng_reset(m->r, m->seed, m->rep, pj->key, (uint32_t)m->t, s, sub);
 }
 
@@ -287,8 +286,8 @@ void project_trust_update(model *m, project *pj, int cross_only, double gain, do
 
 static void negotiate(model *m, project *pj, double Tx) {
     const params *p = m->p;
-    if (pj->deadline >= 0 && m->t >= pj->deadline && intervention_mandate_deadline(m, pj)) return;
-    rng_for(m, pj, RNG_NEGOTIATE, 0);
+    if (pj->deadline >= 0 && m->t >= pj->deadline && mandate_deadline(m, pj)) return;
+    project_rng(m, pj, RNG_NEGOTIATE, 0);
     double Pi = power_asymmetry(m, pj);
     double scope = pj->full_scope ? 0 : p->a_scope;
     /* A mandate over an existing network saves part of the per-partner coordination cost (S19). */
@@ -310,7 +309,7 @@ static void negotiate(model *m, project *pj, double Tx) {
             pj->S_goal = p->S_cons;
             pj->consolidating = 2;
         }
-        if (pj->formation == FORM_MANDATED) intervention_holdback(m, pj);
+        if (pj->formation == FORM_MANDATED) mandate_holdback(m, pj);
         return;
     }
     if (pj->deadline < 0 && ++pj->neg_weeks > (int)p->tau_neg) stall(m, pj, 1);
@@ -320,7 +319,7 @@ static void negotiate(model *m, project *pj, double Tx) {
 
 static void choose_streams(model *m, project *pj, const double *effort) {
     const params *p = m->p;
-    rng_for(m, pj, RNG_STREAM_CHOICE, 0);
+    project_rng(m, pj, RNG_STREAM_CHOICE, 0);
     double pull[8], load[8], plan[8], count[8] = {0}, seen[8];
     /* In a crisis network the shared urgent goal makes each stream's remaining need visible to
      * self-organised members too (S17); elsewhere they see only skill and the crowd. */
@@ -403,7 +402,7 @@ static void complete(model *m, project *pj) {
 static void milestone(model *m, project *pj) {
     const params *p = m->p;
     if (pj->k >= pj->K || project_progress(pj) < pj->b[pj->k + 1] - 1e-12) return;
-    rng_for(m, pj, RNG_MILESTONE, 0);
+    project_rng(m, pj, RNG_MILESTONE, 0);
     double best[8] = {0}, sbar = 0;
     for (int k = 0; k < pj->n_mem; k++) {
         int d = pj->mem[k].stream;
@@ -459,7 +458,7 @@ void project_operate(model *m, project *pj) {
     double share = pj->op_n ? (double)alive / pj->op_n : 0;
     double Tbar = pj->op_Torg + (pj->op_T - pj->op_Torg) * share * share;
     double hazard = p->lambda0 * exp(-p->a_S_op * pj->S - p->a_T_op * (Tbar - 0.5)) + p->lambda_min;
-    rng_for(m, pj, RNG_OPERATION, 0);
+    project_rng(m, pj, RNG_OPERATION, 0);
     if (rng_bernoulli(m->r, hazard)) {
         pj->status = PS_DONE;
         pj->rec.operation_end = m->t;
@@ -495,7 +494,7 @@ static void momentum(model *m, project *pj) {
 
 static void align(model *m, project *pj) {
     const params *p = m->p;
-    rng_for(m, pj, RNG_DRIFT, 0);
+    project_rng(m, pj, RNG_DRIFT, 0);
     if (rng_bernoulli(m->r, p->lambda_env)) pj->g *= 1 - (p->drift_lo + (p->drift_hi - p->drift_lo) * gsl_rng_uniform(m->r));
     pj->g += p->r_g * (1 - pj->g) * (1 - p->rig * pj->S);
     if (pj->status == PS_EXPLORING) pj->g += p->r_expl * (1 - pj->g);
@@ -504,7 +503,7 @@ static void align(model *m, project *pj) {
 
 static void exits(model *m, project *pj) {
     const params *p = m->p;
-    rng_for(m, pj, RNG_EXIT, 0);
+    project_rng(m, pj, RNG_EXIT, 0);
     int n = pj->n_mem;
     double *u = xmalloc(sizeof(double) * (size_t)(n + 1));
     for (int k = 0; k < n; k++) u[k] = gsl_rng_uniform(m->r);

@@ -2,6 +2,7 @@
  * Brief sections 3.5 (initialisation) and S20 (turnover). Everything drawn here is keyed by
  * (seed, replicate, slot or organisation), never by condition: every condition of a replicate
  * starts from the same world. */
+#include "common.h"
 #include "error.h"
 #include "model.h"
 #include "rng.h"
@@ -13,7 +14,6 @@
 
 #define WORLD_ORGS_REPLICATE 0xffffffffu /* generated sizes are shared by all replicates */
 
-static double clip01(double x) { return x < 0 ? 0 : x > 1 ? 1 : x; }
 
 
 static double truncated_normal01(gsl_rng *r, double mu, double sd) {

@@ -2069,7 +2069,7 @@ def write_not_holding(w, results):
         return
     w("Criteria that do not hold under the defaults or do not break in their break regime, with the numbers above")
     w("and, where the mechanisms show it, what would have to change (`docs/ODD.md` section 7, `sim/project.c`,")
-    w("`sim/intervention.c`):")
+    w("`sim/intervention.c`, `sim/crisis.c`, `sim/mandate.c`):")
     w("")
     seen = set()
     for c in bad:
@@ -2130,7 +2130,7 @@ RESTATED = [
 ]
 
 # Mechanism readings for criteria that fail, from docs/ODD.md section 7 and sim/project.c,
-# sim/intervention.c. A reading is printed only when its criterion fails in the current run:
+# sim/intervention.c, sim/crisis.c, sim/mandate.c. A reading is printed only when its criterion fails in the current run:
 # HOLD[(pattern, criterion)] when it does not hold, BREAK[(pattern, criterion, start of the break
 # label)] when it does not break.
 HOLD = {
