@@ -370,8 +370,7 @@ void project_form_structure_first(model *m, project *pj) {
     /* The chair leads only if motivated enough (brief issue 16), unless champions are designated. */
     if (pj->designated) {
         if (pj->champion < 0) project_seek_champion(m, pj);
-    }
-    else if (chair >= 0 && m->ag.m[pj->mem[chair].agent] > p->m_ch) {
+    } else if (chair >= 0 && m->ag.m[pj->mem[chair].agent] > p->m_ch) {
         pj->champion = chair;
         pj->rec.champion = 1;
     }
