@@ -1015,10 +1015,10 @@ def f7(ctx, figdir):
     # The brief's break switches off "the kill rule"; its policy table calls it one "kill or rescope
     # rule" and S13 makes rescoping the alternative to killing when the projection fails, so the
     # brief's break switches off both branches. Keeping the rescope branch is reported as well.
-    for label, scen in (("g0 = 1, lambda_env = 0, kill-or-rescope rule off",
-                         "tests/patterns/f7-break-nothing-to-reanchor-no-rescope.yaml"),
-                        ("the same, rescoping kept (kill branch only off)",
-                         "tests/patterns/f7-break-nothing-to-reanchor.yaml")):
+    for label, scen, counted in (("g0 = 1, lambda_env = 0, kill-or-rescope rule off",
+                                  "tests/patterns/f7-break-nothing-to-reanchor-no-rescope.yaml", True),
+                                 ("the same, rescoping kept (kill branch only off; reported)",
+                                  "tests/patterns/f7-break-nothing-to-reanchor.yaml", False)):
         b = ctx.run(scen, R)
         wb = cohort_wasted(b)
         vb = summ(b, "summary_value")
@@ -1033,6 +1033,7 @@ def f7(ctx, figdir):
                          break_criterion="CI includes 0 or > 0 (reviews no longer save hours), and value "
                                          "Q52 - Q4 CI > 0 (pure cost)",
                          broken=ci_includes_or_above(be) and ci_above(v52), experiments=["f7-reviews", name],
+                         core=counted,
                          note=f"break: value Q52 - Q4 {v52['est']:+.0f} [{v52['lo']:+.0f}, {v52['hi']:+.0f}]; "
                               "value by Q (none, " + ", ".join(str(q) for q in F7_Q) + "): " + ", ".join(
                                   f"{np.mean(vb[c]):.0f}" for c in ["none"] + [f"q{q}" for q in F7_Q])
