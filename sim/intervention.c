@@ -62,6 +62,7 @@ static void cross_domain_leader(model *m, project *pj) {
     }
     pj->designated = 1; /* the leader is the champion, appointed */
     pj->champion = pj->n_mem - 1;
+    pj->ch_appointed = 1;
     pj->rec.champion = 1;
 }
 
@@ -316,6 +317,8 @@ void intervention_stalled(model *m, project *pj) {
     pj->champion = -1;
     pj->consolidating = 0;
     pj->deadline = -1;
+    pj->net_share = 0; /* no longer a mandate */
+    pj->ch_vacant_until = 0;
     project_add_member(m, pj, seed, 0, 0);
     for (uint32_t round = 0; round < (uint32_t)p->tau_rec && pj->n_mem < (int)p->n_max; round++)
         project_recruit_round(m, pj, 100 + round, 0, 0);

@@ -56,6 +56,10 @@ void mandate_holdback(model *m, project *pj) {
             kept += g->power;
         }
     }
+    if (kept <= 0 && total > 0) { /* every municipality withheld its package: nothing left to do */
+        project_end(m, pj, OUTCOME_DISSOLVED);
+        return;
+    }
     regional_share(pj, kept, total, p->eps_scale);
 }
 
@@ -71,7 +75,10 @@ static void voluntary_share(model *m, project *pj) {
         total += m->orgs[o].power;
         if (present) kept += m->orgs[o].power;
     }
-    if (kept <= 0) {
+    if (kept <= 0) { /* no regional service: it never launched as one */
+        pj->rec.launch = pj->rec.explored = -1;
+        pj->rec.team_launch = 0;
+        pj->rec.fit_launch = NAN;
         project_end(m, pj, OUTCOME_FIZZLED);
         return;
     }

@@ -105,6 +105,7 @@ typedef struct project {
     int champion;              /* member index, -1 none */
     int designated;            /* champions are designated (CHAMPION), not emergent */
     int ch_vacant_until;       /* after a burnout: no champion before this week */
+    int ch_appointed;          /* the current champion was appointed (designated), not emergent */
     int cross_domain;          /* led by a manager from outside its domains */
     int consolidating;         /* 1 while a consolidation negotiation runs, 2 after it agreed */
     int full_scope;            /* the running negotiation is over the full scope (no bonus) */

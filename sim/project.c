@@ -208,7 +208,8 @@ int project_designated_now(const model *m, const project *pj) {
  * (1 - control) and crowds out the other members' motivation by kappa control (brief issue 52). */
 double project_chair_control(const model *m, const project *pj) {
     const params *p = m->p;
-    if (pj->champion < 0 || !project_designated_now(m, pj) || p->ch_designated_m >= p->ch_control_m) return 0;
+    if (pj->champion < 0 || !pj->ch_appointed || !project_designated_now(m, pj) || p->ch_designated_m >= p->ch_control_m)
+        return 0;
     return 1 - p->ch_designated_m / p->ch_control_m;
 }
 
@@ -228,12 +229,14 @@ void project_seek_champion(model *m, project *pj) {
         if (score > best) best = score, who = k;
     }
     pj->champion = who;
+    pj->ch_appointed = who >= 0 && designated;
     if (who >= 0) pj->rec.champion = 1;
 }
 
 /* Motivation the champion brings to the champion terms. */
 static double champion_m(const model *m, const project *pj) {
-    return project_designated_now(m, pj) ? m->p->ch_designated_m : m->ag.m[pj->mem[pj->champion].agent];
+    return pj->ch_appointed && project_designated_now(m, pj) ? m->p->ch_designated_m
+                                                              : m->ag.m[pj->mem[pj->champion].agent];
 }
 
 /* --- S4 negotiation --------------------------------------------------------------------------------------- */
@@ -640,12 +643,14 @@ void project_act(model *m, project *pj) {
             pj->ch_vacant_until = m->t + (int)p->ch_vacancy;
         }
     }
-    if (pj->champion >= 0 && pj->designated && !project_designated_now(m, pj)) pj->champion = -1;
+    /* Out of champion.phase an appointed champion steps back; into it an emergent one makes way. */
+    if (pj->champion >= 0 && pj->ch_appointed != project_designated_now(m, pj)) pj->champion = -1;
     if (pj->champion < 0 && m->t >= pj->ch_vacant_until) project_seek_champion(m, pj);
-    /* S10 stall (a mandate's team is held together until its deadline). */
+    /* S10 stall (a mandate's team is held together until its deadline week, agreed or not). */
+    int held = pj->deadline >= 0 && m->t < pj->deadline;
     pj->low_weeks = pj->E < p->E_stall ? pj->low_weeks + 1 : 0;
-    if (pj->low_weeks >= (int)p->tau_stall && pj->deadline < 0) stall(m, pj, 2);
-    else if (pj->n_mem < (int)p->n_min && pj->deadline < 0) stall(m, pj, 3);
+    if (pj->low_weeks >= (int)p->tau_stall && !held) stall(m, pj, 2);
+    else if (pj->n_mem < (int)p->n_min && !held) stall(m, pj, 3);
 }
 
 /* A stalled week: revival may restart it; otherwise it dissolves after stall.dissolve_weeks. */

@@ -422,6 +422,17 @@ static int parse_world(ctx *c, const sfile *f, const node *key, const node *v, s
     return 0;
 }
 
+/* Checks of parameters against the world (NULL when fine): an index of an organisation must name
+ * one the world has. */
+static const char *world_check(const params *p, long n_world, char *buf, size_t n) {
+    if (p->crisis_origin >= (double)n_world) {
+        snprintf(buf, n, "crisis.origin = %d, but the world has %ld organisations (expected -1 or 0 to %ld)",
+                 (int)p->crisis_origin, n_world, n_world - 1);
+        return buf;
+    }
+    return NULL;
+}
+
 static int parse_conditions(ctx *c, const sfile *f, const node *v, state *st) {
     if (expect_map(c, f, v, "conditions", " of condition name -> parameter overrides")) return -1;
     int n = npairs(v);
@@ -692,7 +703,10 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
             if (event_overlap(c, &st.top_ev, own, j)) goto out;
     }
 
+    long n_world = (long)st.n_orgs + (long)st.gen.count;
+    char world_why[160];
     const char *base_bad = params_check_all(&st.base);
+    if (!base_bad) base_bad = world_check(&st.base, n_world, world_why, sizeof world_why);
     char base_msg[256];
     snprintf(base_msg, sizeof base_msg, "%s", base_bad ? base_bad : "");
     sc->conditions = xcalloc((size_t)st.n_conds, sizeof *sc->conditions);
@@ -712,6 +726,7 @@ static int load_files(ctx *c, sfile *files, scenario *sc, const char *given_path
                 event_spec_fill(&cd->events[st.top_ev.n + k], &st.conds[i].ev.e[k]);
         }
         const char *m = params_check_all(&cd->p);
+        if (!m) m = world_check(&cd->p, n_world, world_why, sizeof world_why);
         if (!m) continue;
         if (base_bad && strcmp(m, base_msg) == 0 && st.params_f) {
             err_at(c, st.params_f, st.params_line, st.params_col, "parameters: %s", m);

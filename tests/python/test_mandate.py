@@ -85,3 +85,22 @@ def test_mandate_formalises_an_existing_network(tmp_path):
     assert neutral["imposed"].mean() > 0.5 and off["imposed"].mean() > 0.5
     assert dense["imposed"].mean() < 0.2
     assert np.median(dense["agreement"]) < 52
+
+
+def test_agreed_mandate_is_held_only_until_its_deadline(tmp_path):
+    """A mandated team is held together until the deadline week (mandate week 1 + 104), agreed or not; after
+    it, it stalls like any collaboration. With a stall line above every team's momentum, mandates over a
+    trusting, dense region (which agree early) stall in the deadline week unless they completed before it."""
+    out = tmp_path / "held.h5"
+    subprocess.run([SAMEN, "run", "scenarios/rud-mandate.yaml", "--condition", "mandate", "--replicates", "10",
+                    "--set", "trust.history=0.8", "--set", "network.cross_org_degree=3", "--set", "stall.momentum=0.99",
+                    "-o", str(out), "--quiet"], check=True, cwd=ROOT, capture_output=True)
+    with h5py.File(out, "r") as f:
+        reg = (f["project_id"][()] >= 1000000) & (f["project_formation"][()] == 2)
+        agreed, stall, imposed, end = (f["project_" + k][()][reg] for k in ("agreement", "stall", "imposed", "end"))
+    deadline = 1 + 104
+    early = (imposed == 0) & (agreed >= 0) & (agreed < deadline)
+    assert early.sum() >= 5, "the trusting region should agree before the deadline"
+    open_at_deadline = early & ((end < 0) | (end >= deadline))
+    assert open_at_deadline.sum() >= 5
+    assert np.all(stall[open_at_deadline] == deadline), stall[open_at_deadline]
