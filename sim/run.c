@@ -85,7 +85,6 @@ static void observe(model *m) {
     SET(trust_cross_org, Tx);
     SET(ties_cross_org, nx);
     SET(trust_participants, m->part_T_n ? m->part_T_sum / (double)m->part_T_n : NAN);
-    SET(ties_cross_department, cross_department_density(m));
 #undef SET
     m->week_hours[0] = m->week_hours[1] = m->week_hours[2] = m->week_hours[3] = 0;
     m->week_review = 0;
@@ -154,11 +153,14 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     m->formal_week = xcalloc((size_t)N, sizeof(double));
     m->slack_weight = xcalloc((size_t)N, sizeof(double));
     observe(m);
+    /* Cross-department tie density scans every tie, so it is measured at weeks 0 and T only (F8). */
+    double xdept_0 = cross_department_density(m);
     for (m->t = 1; m->t <= m->T; m->t++) {
         step_week(m);
         observe(m);
     }
     m->t = m->T;
+    double xdept_end = cross_department_density(m);
 
     /* The records in id order, each with its partner organisations. */
     int n = m->n_proj, n_partners = 0;
@@ -195,6 +197,8 @@ void run_simulate(const scenario *sc, int cond, int replicate, int threads, run_
     free(order);
     run_summarise(sc, out);
     summarise_skill(m, out);
+    out->summary[SUM_ties_cross_department_0] = xdept_0;
+    out->summary[SUM_ties_cross_department_end] = xdept_end;
 
     free(m->proj);
     free(m->hours_week), free(m->formal_week), free(m->slack_weight);
@@ -272,8 +276,6 @@ void run_summarise(const scenario *sc, run_result *out) {
     for (int i = 0; i < out->n_projects; i++)
         if (out->projects[i].launch >= 0 && isfinite(out->projects[i].fit_launch)) fit += out->projects[i].fit_launch, nfit++;
     s[SUM_fit_launch] = nfit ? fit / nfit : NAN;
-    s[SUM_ties_cross_department_0] = out->ts[(size_t)TS_ties_cross_department * T1];
-    s[SUM_ties_cross_department_end] = out->ts[(size_t)TS_ties_cross_department * T1 + out->horizon];
     free(fw), free(cw);
     (void)sc;
 }
