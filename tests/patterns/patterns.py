@@ -248,6 +248,21 @@ DEFAULT = "scenarios/default.yaml"
 NF, SF = "network_first", "structure_first"
 
 
+def bar_figure(bars, ylabel, title, path, rotation=0):
+    """Paired differences with their intervals, one point per (label, estimate) in BARS, to PATH."""
+    p = plt()
+    fig, ax = p.subplots(figsize=(5.5, 3.2))
+    x = np.arange(len(bars))
+    errbar(ax, x, [b[1] for b in bars], fmt="o")
+    ax.axhline(0, color="grey", lw=0.8)
+    ax.set_xticks(x, [b[0] for b in bars], rotation=rotation)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    fig.tight_layout()
+    fig.savefig(path)
+    p.close(fig)
+
+
 def f1(ctx, figdir):
     R, rinfo = ctx.replicates(DEFAULT, diff_fn(NF, SF), 0.02, fast=100)
     d = ctx.run(DEFAULT, R, label="default")
@@ -913,17 +928,7 @@ def f6(ctx, figdir):
                      criterion="interaction CI > 0", holds=ci_above(ph), experiments=["f6-champion"],
                      note=f"exploring only - none {pe['est']:+.3f} [{pe['lo']:+.3f}, {pe['hi']:+.3f}]; "
                           f"implementing only - none {pi['est']:+.3f} [{pi['lo']:+.3f}, {pi['hi']:+.3f}]"))
-    p = plt()
-    fig, ax = p.subplots(figsize=(5.5, 3.2))
-    x = np.arange(len(bars))
-    errbar(ax, x, [b[1] for b in bars], fmt="o")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xticks(x, [b[0] for b in bars], rotation=15)
-    ax.set_ylabel("success: designated - none")
-    ax.set_title("F6: the champion effect")
-    fig.tight_layout()
-    fig.savefig(os.path.join(figdir, "f6.png"))
-    p.close(fig)
+    bar_figure(bars, "success: designated - none", "F6: the champion effect", os.path.join(figdir, "f6.png"), 15)
     return out, dict(replicates=rinfo, figure="f6.png")
 
 
@@ -1162,17 +1167,7 @@ def f8(ctx, figdir):
                          broken=ci_includes_or_below(zero) if nu == "0.2" else None, experiments=["f8-job-bank"],
                          note=f"spread {sp['est']:+.1f} [{sp['lo']:+.1f}, {sp['hi']:+.1f}]; value against no "
                               f"appointed leader {mn['est']:+.0f} [{mn['lo']:+.0f}, {mn['hi']:+.0f}]"))
-    p = plt()
-    fig, ax = p.subplots(figsize=(5.5, 3.2))
-    x = np.arange(len(bars))
-    errbar(ax, x, [b[1] for b in bars], fmt="o")
-    ax.axhline(0, color="grey", lw=0.8)
-    ax.set_xticks(x, [b[0] for b in bars], rotation=10)
-    ax.set_ylabel("success: job bank - none")
-    ax.set_title("F8: the job bank")
-    fig.tight_layout()
-    fig.savefig(os.path.join(figdir, "f8.png"))
-    p.close(fig)
+    bar_figure(bars, "success: job bank - none", "F8: the job bank", os.path.join(figdir, "f8.png"), 10)
     return out, dict(replicates=rinfo, figure="f8.png")
 
 
