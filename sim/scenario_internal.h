@@ -200,4 +200,10 @@ int event_horizon(ctx *c, const evlist *l, int horizon);
 void events_apply(const evlist *l, params *p);
 void event_spec_fill(event_spec *s, const evt *e);
 
+/* scenario_world.c */
+#define parse_world scenario_parse_world
+#define world_check scenario_world_check
+int parse_world(ctx *c, const sfile *f, const node *key, const node *v, org_spec **orgs, int *n_orgs, world_gen *gen);
+const char *world_check(const params *p, long n_world, char *buf, size_t n);
+
 #endif
