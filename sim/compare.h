@@ -4,7 +4,7 @@
  * links, external storage and virtual datasets are refused, filter plugins are never loaded,
  * and types and shapes are checked against the layout of docs/output.md before anything is
  * read. A file that is not a complete samen output gives "samen: FILE: not a samen output
- * (REASON)" and exit status 2. compare.c computes and prints; docs/report.md documents both. */
+ * (REASON)" and exit status 2. compare.c computes, compare_print.c prints; docs/report.md documents both. */
 #ifndef SAMEN_COMPARE_H
 #define SAMEN_COMPARE_H
 #include <stddef.h>
