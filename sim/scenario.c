@@ -2,8 +2,8 @@
  *
  * Two phases. First every file of the extends chain is read and parsed into a node tree that
  * remembers the line and column of every key and value (scenario_yaml.c). Then the trees are
- * interpreted root first (this file; values and events in scenario_events.c, the world in
- * scenario_world.c): header keys, world,
+ * interpreted root first (this file; values in scenario_values.c, events in scenario_events.c, the
+ * world in scenario_world.c): header keys, world,
  * parameters, events, design and conditions are checked against the parameter table (params.def)
  * and merged. Every error is one
  * message "FILE:LINE:COL: message" with 1-based line and column. scenario_print.c writes a

@@ -127,7 +127,7 @@ int scenario_find_dup(keyref *r, int n, keyref *dup, keyref *first);
 #define read_file scenario_read_file
 #define parse_tree scenario_parse_tree
 
-/* --- values and events (scenario_events.c, used by scenario.c) ---------------------------------- */
+/* --- values and events (scenario_values.c, scenario_events.c) ---------------------------------- */
 /* A parameter override with the position of its key. */
 typedef struct ovr {
     const param_info *pi;
