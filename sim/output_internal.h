@@ -102,5 +102,13 @@ void write_parameters(output *o, const scenario *sc);
 void write_provenance(output *o, const scenario *sc, int argc, char **argv, int threads);
 void write_design(output *o, const design *d);
 void write_organisations(output *o, const scenario *sc);
+/* output_projects.c */
+void create_project_table(output *o, hsize_t rows, hsize_t partner_rows);
+void take_rows(const output *o, const run_result *r, int n, run_rows *out);
+void stage_run(output *o, int32_t point, const run_rows *rr, int n);
+void flush_projects(output *o);
+void write_stage(output *o);
+void write_partner_stage(output *o);
+void free_rows(run_rows *rr);
 
 #endif
