@@ -127,7 +127,7 @@ void crisis_week(model *m) {
     }
     /* The crisis network's own collaboration, of all organisations, with a little structure. */
     if (m->t == t_c && p->crisis_proj && m->n_orgs >= 2) {
-        project *cp = project_new(m, SAMEN_KEY_CRISIS, 2000000);
+        project *cp = project_new(m, SAMEN_KEY_CRISIS, SAMEN_ID_CRISIS);
         for (int o = 0; o < m->n_orgs && o < SAMEN_MAX_PARTNERS; o++) cp->part[cp->n_part++] = o;
         cp->formation = FORM_CRISIS;
         cp->rec.formation = FORM_CRISIS;

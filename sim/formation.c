@@ -275,8 +275,8 @@ static int pick_seed(model *m, project *pj) {
  * opportunities; the draw is keyed by the opportunity, so conditions share it. */
 static int takes_up(model *m, project *pj, int seed) {
     const params *p = m->p;
-    /* ordinary opportunities only: a mandate's voluntary counterpart (ids from 1000000) is no one's choice */
-    if (pj->formation != FORM_NETWORK_FIRST || pj->rec.id >= 1000000 || p->kappa_take <= 0) return 1;
+    /* ordinary opportunities only: a mandate's voluntary counterpart is no one's choice */
+    if (pj->formation != FORM_NETWORK_FIRST || pj->rec.id >= SAMEN_ID_MANDATE || p->kappa_take <= 0) return 1;
     project_rng(m, pj, RNG_SEED_PICK, 2);
     return gsl_rng_uniform(m->r) < exp(-p->kappa_take * pj->risk * (1 - org_psi(m, seed)));
 }

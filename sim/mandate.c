@@ -159,7 +159,7 @@ static void start_mandate(model *m) {
     for (int o = 0; o < m->n_orgs; o++)
         if (m->orgs[o].kind == ORG_MUNICIPALITY && m->orgs[o].region > max_region) max_region = m->orgs[o].region;
     for (int r = 0; r <= max_region; r++) {
-        project *pj = project_new(m, SAMEN_KEY_MANDATE + (uint32_t)r, 1000000 + r);
+        project *pj = project_new(m, SAMEN_KEY_MANDATE + (uint32_t)r, SAMEN_ID_MANDATE + r);
         int biggest = -1;
         for (int o = 0; o < m->n_orgs && pj->n_part < SAMEN_MAX_PARTNERS - 1; o++) {
             if (m->orgs[o].kind != ORG_MUNICIPALITY || m->orgs[o].region != r) continue;

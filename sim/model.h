@@ -49,6 +49,8 @@ typedef struct agents {
 #define SAMEN_MAX_PARTNERS 64  /* partner organisations of one collaboration */
 #define SAMEN_KEY_MANDATE 0x40000000u /* random-stream keys of mandated collaborations (+ region) */
 #define SAMEN_KEY_CRISIS 0x50000000u  /* random-stream key of the crisis collaboration */
+#define SAMEN_ID_MANDATE 1000000      /* record ids of a mandate's regional collaborations (+ region) */
+#define SAMEN_ID_CRISIS 2000000       /* record id of the crisis collaboration */
 
 /* --- ties ---------------------------------------------------------------------------------------- */
 typedef struct edges {
