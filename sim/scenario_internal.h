@@ -206,4 +206,10 @@ void event_spec_fill(event_spec *s, const evt *e);
 int parse_world(ctx *c, const sfile *f, const node *key, const node *v, org_spec **orgs, int *n_orgs, world_gen *gen);
 const char *world_check(const params *p, long n_world, char *buf, size_t n);
 
+/* scenario_design.c */
+#define parse_sweep scenario_parse_sweep
+#define parse_sample scenario_parse_sample
+int parse_sweep(ctx *c, const sfile *f, const node *v, design *d);
+int parse_sample(ctx *c, const sfile *f, const node *v, design *d);
+
 #endif
