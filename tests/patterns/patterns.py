@@ -112,21 +112,23 @@ class Ctx:
         self.log(f"  ran {name}: {replicates} replicates in {secs:.1f} s")
         return out
 
-    def replicates(self, scenario, values_fn, halfwidth, minimum=200, cap=1000, fast=60, conditions=()):
+    def replicates(self, scenario, values_fn, halfwidth, minimum=200, cap=1000, fast=60, conditions=(), extra=()):
         """Replicates for an experiment: from a pilot's standard deviation of the main paired
-        difference (values_fn(path) -> per-replicate values), or `fast` in fast mode."""
+        difference (values_fn(path) -> per-replicate values; the pilot runs with `extra`'s command-line
+        arguments), or `fast` in fast mode."""
         if self.fast:
             self.rule = "fixed (fast subset)"
             return fast, dict(rule=self.rule, replicates=fast)
         seed = self.seed_of(scenario) + PILOT_SEED_OFFSET
-        path = self.run(scenario, PILOT, conditions=conditions, seed=seed, record=False,
+        path = self.run(scenario, PILOT, conditions=conditions, seed=seed, record=False, extra=extra,
                         label="pilot-" + os.path.splitext(os.path.basename(scenario))[0])
         v = np.asarray(values_fn(path), float)
         v = v[np.isfinite(v)]
         sd = float(np.std(v, ddof=1)) if v.size > 1 else math.nan
         R = st.replicates_needed(sd, halfwidth, minimum=minimum, maximum=cap)
         label = os.path.splitext(os.path.basename(scenario))[0]
-        self.rule = (f"pilot of {label} ({PILOT} replicates, seed {seed}): sd {sd:.4g}, h {halfwidth:g}: "
+        shown = f", {' '.join(extra)}" if extra else ""
+        self.rule = (f"pilot of {label} ({PILOT} replicates, seed {seed}{shown}): sd {sd:.4g}, h {halfwidth:g}: "
                      f"(1.96 sd / h)^2 in [{minimum}, {cap}]")
         info = dict(rule=self.rule, pilot=PILOT, pilot_seed=seed, sd=sd, halfwidth=halfwidth, replicates=R)
         return R, info
@@ -940,45 +942,51 @@ F7_Q = (4, 8, 13, 26, 52)
 
 F7_HOURS = ["hours_work", "hours_negotiation", "hours_accounting", "hours_idle", "hours_review"]
 F7_WASTED = (2, 3, 5)  # dissolved, stalled at the horizon, killed by a review
+# Wasted hours are judged on the fates of the 5-year cohort's collaborations, observed: the same runs
+# continued to week 520 (a longer horizon only appends weeks; the first 260 are identical bit for bit),
+# so that hardly any cohort collaboration is still open when its hours are classed.
+F7_FOLLOW = ("--set", "horizon=520")
+F7_CUT = 156  # the 5-year runs' cohort cut-off (T - 104 weeks); checked against their file
 
 
-def f7_table(path):
+def f7_table(path, cut=None):
     """The project rows F7 needs, with each collaboration's hours (all kinds) and whether it is in the
     cohort the success criteria use (brief ambiguity 13): launched, opportunity arrived before the
-    cohort cut-off (run_cohort_cutoff: T - 104 weeks)."""
+    cohort cut-off (the file's run_cohort_cutoff, T - 104 weeks, unless `cut` is given)."""
     P = project_table(path, ["arrival", "launch", "outcome", "id", "end", "stall"] + F7_HOURS)
-    cut = int(root_attr(path, "cohort_cutoff"))
+    cut = int(root_attr(path, "cohort_cutoff")) if cut is None else cut
     P["_hours"] = sum(P[k] for k in F7_HOURS)
     P["_cohort"] = (P["arrival"] < cut) & (P["launch"] >= 0) & (P["id"] < 1000000)
     return P
 
 
-def cohort_wasted(path):
+def cohort_wasted(path, cut=None):
     """Per condition: per-replicate wasted hours of the cohort, i.e. hours in the cohort's launched
     collaborations that dissolved, were killed by a review or were stalled at the horizon (the
-    brief's F7 measure with ambiguity 48, on the cohort of summary_success_launched). A collaboration
-    launched late is censored by the horizon: killing it turns hours that would still be open into
-    wasted hours, so the all-launch summary_hours_wasted is not the success criterion's cohort."""
-    P = f7_table(path)
+    brief's F7 measure with ambiguity 48, on the cohort of summary_success_launched; `cut` as for
+    f7_table). A collaboration still open at the horizon is censored: its hours count as not wasted
+    whatever its fate, while a review may already have killed its twin, so the criterion follows the
+    cohort past the horizon (F7_FOLLOW)."""
+    P = f7_table(path, cut)
     R = int(root_attr(path, "replicates"))
     bad = P["_cohort"] & np.isin(P["outcome"], F7_WASTED)
     return {n: per_rep_project_stat(P, i, R, bad, P["_hours"], how="sum") for i, n in enumerate(P["_names"])}
 
 
-def cohort_wasted_fn(a, b):
+def cohort_wasted_fn(a, b, cut=None):
     def f(path):
-        w = cohort_wasted(path)
+        w = cohort_wasted(path, cut)
         return w[a] - w[b]
     return f
 
 
-def f7_kills(path, cond="q13", base="none"):
+def f7_kills(path, cond="q13", base="none", cut=None):
     """The cohort's collaborations a review killed under `cond`, paired by opportunity with the same
     opportunity under `base` (no reviews): kills per replicate; the shares of those twins that
     fail there (dissolved or stalled at the horizon), complete, or are still active at the horizon;
     hours per replicate of the kills and their twins, split by whether the twin fails; and the
     median weeks by which a kill precedes its failing twin's stall."""
-    P = f7_table(path)
+    P = f7_table(path, cut)
     names = P["_names"]
     R = int(root_attr(path, "replicates"))
     h = P["_hours"]
@@ -996,27 +1004,43 @@ def f7_kills(path, cond="q13", base="none"):
                 lead_weeks=float(np.median(lead)) if lead.size else math.nan)
 
 
+def cohort_open_share(path, cond, cut=None):
+    """Share of the cohort's launched collaborations under COND still open (active) at the horizon."""
+    P = f7_table(path, cut)
+    c = P["_cohort"] & (P["condition"] == P["_names"].index(cond))
+    return float((c & (P["outcome"] == 4)).sum() / max(c.sum(), 1))
+
+
 def f7(ctx, figdir):
-    R, rinfo = ctx.replicates(F7, cohort_wasted_fn("q13", "none"), 150, fast=100)
+    R, rinfo = ctx.replicates(F7, cohort_wasted_fn("q13", "none", F7_CUT), 150, fast=100, extra=F7_FOLLOW)
     d = ctx.run(F7, R)
-    w = cohort_wasted(d)
+    if int(root_attr(d, "cohort_cutoff")) != F7_CUT:
+        raise RuntimeError(f"F7_CUT {F7_CUT} is not the 5-year cohort cut-off {root_attr(d, 'cohort_cutoff')}")
+    df = ctx.run(F7, R, extra=F7_FOLLOW, label="f7-reviews-followed")
+    w = cohort_wasted(df, F7_CUT)
+    w5 = cohort_wasted(d)
     wall = summ(d, "summary_hours_wasted")
     s = summ(d, "summary_success_launched")
     v = summ(d, "summary_value")
     wh = est(st.paired_ci(w["q13"], w["none"]))
+    wh5 = est(st.paired_ci(w5["q13"], w5["none"]))
     wa = est(st.paired_ci(wall["q13"], wall["none"]))
     sc = est(st.paired_ci(s["q13"], s["none"]))
-    k = f7_kills(d)
+    k = f7_kills(df, cut=F7_CUT)
     kill_note = (f"cohort kills at Q = 13: {k['kills']:.2f} per replicate, a median {k['lead_weeks']:.0f} weeks "
                  f"before the stall of those that fail without reviews; without reviews "
                  f"{100 * k['would_fail']:.0f}% of the same opportunities fail (hours {k['hours_fail_base']:.0f} "
-                 f"there, {k['hours_fail']:.0f} killed), {100 * k['active']:.0f}% are still open at the horizon "
+                 f"there, {k['hours_fail']:.0f} killed), {100 * k['active']:.0f}% are still open at week 520 "
                  f"and {100 * k['completes']:.0f}% complete (hours {k['hours_other_base']:.0f} not wasted there, "
                  f"{k['hours_other']:.0f} wasted killed); per replicate")
-    all_note = (f"all launches (summary_hours_wasted, including those launched after the cut-off): "
-                f"{wa['est']:+.0f} [{wa['lo']:+.0f}, {wa['hi']:+.0f}]")
+    open_note = (f"cohort still open without reviews: {100 * cohort_open_share(d, 'none'):.1f}% at week 260, "
+                 f"{100 * cohort_open_share(df, 'none', F7_CUT):.1f}% at week 520")
+    all_note = (f"all launches at the 5-year horizon (summary_hours_wasted, including those launched after the "
+                f"cut-off): {wa['est']:+.0f} [{wa['lo']:+.0f}, {wa['hi']:+.0f}]")
     out = []
     curves = [("defaults", v)]
+    statistic = ("paired difference of hours in the cohort's collaborations (launched, opportunity before week "
+                 f"{F7_CUT}, as for success) that dissolved, were killed or stalled, their fates followed to week 520")
     # The brief's break switches off "the kill rule"; its policy table calls it one "kill or rescope
     # rule" and S13 makes rescoping the alternative to killing when the projection fails, so the
     # brief's break switches off both branches. Keeping the rescope branch is reported as well.
@@ -1024,31 +1048,36 @@ def f7(ctx, figdir):
                                   "tests/patterns/f7-break-nothing-to-reanchor-no-rescope.yaml", True),
                                  ("the same, rescoping kept (kill branch only off; reported)",
                                   "tests/patterns/f7-break-nothing-to-reanchor.yaml", False)):
+        name = os.path.splitext(os.path.basename(scen))[0]
         b = ctx.run(scen, R)
-        wb = cohort_wasted(b)
+        wb = cohort_wasted(ctx.run(scen, R, extra=F7_FOLLOW, label=name + "-followed"), F7_CUT)
         vb = summ(b, "summary_value")
         curves.append((label, vb))
         be = est(st.paired_ci(wb["q13"], wb["none"]))
         v52 = est(st.paired_ci(vb["q52"], vb["q4"]))
-        name = os.path.splitext(os.path.basename(scen))[0]
-        out.append(check("F7", "Q = 13 - none: wasted hours",
-                         "paired difference of hours in the cohort's collaborations (launched, opportunity before "
-                         "the cut-off, as for success) that dissolved, were killed or stalled",
+        out.append(check("F7", "Q = 13 - none: wasted hours", statistic,
                          default=wh, criterion="CI < 0", holds=ci_below(wh), brk=label, break_value=be,
                          break_criterion="CI includes 0 or > 0 (reviews no longer save hours), and value "
                                          "Q52 - Q4 CI > 0 (pure cost)",
-                         broken=ci_includes_or_above(be) and ci_above(v52), experiments=["f7-reviews", name],
+                         broken=ci_includes_or_above(be) and ci_above(v52),
+                         experiments=["f7-reviews", "f7-reviews-followed", name, name + "-followed"],
                          core=counted,
                          note=f"break: value Q52 - Q4 {v52['est']:+.0f} [{v52['lo']:+.0f}, {v52['hi']:+.0f}]; "
                               "value by Q (none, " + ", ".join(str(q) for q in F7_Q) + "): " + ", ".join(
                                   f"{np.mean(vb[c]):.0f}" for c in ["none"] + [f"q{q}" for q in F7_Q])
-                              + "; " + all_note + "; " + kill_note))
-    nk = ctx.run("tests/patterns/f7-reviews-no-kill.yaml", R)
-    wk = cohort_wasted(nk)
+                              + "; " + open_note + "; " + kill_note))
+    out.append(check("F7", "Q = 13 - none: wasted hours at the 5-year horizon (censored)",
+                     "as above, with the fates of collaborations still open at week 260 unknown (counted as not "
+                     "wasted)", default=wh5, criterion="reported", core=False, experiments=["f7-reviews"],
+                     note="censoring favours no reviews: a review may kill a collaboration whose twin is still "
+                          "open at the horizon and fails later; " + all_note))
+    nk = ctx.run("tests/patterns/f7-reviews-no-kill.yaml", R, extra=F7_FOLLOW, label="f7-reviews-no-kill-followed")
+    wk = cohort_wasted(nk, F7_CUT)
     out.append(check("F7", "Q = 13 - none: wasted hours without the kill branch",
-                     "as above, with review.kill_momentum = 0 (a review behind plan always rescopes once)",
+                     "as the criterion (followed to week 520), with review.kill_momentum = 0 (a review behind plan "
+                     "always rescopes once)",
                      default=est(st.paired_ci(wk["q13"], wk["none"])), criterion="reported", core=False,
-                     experiments=["f7-reviews-no-kill"],
+                     experiments=["f7-reviews-no-kill-followed"],
                      note="diagnostic: what re-anchoring and rescoping save without the kill rule"))
     out.append(check("F7", "Q = 13 - none: success (non-inferior)", "paired difference of success per launched",
                      default=sc, criterion="CI lower bound > -0.02", holds=sc["lo"] > -0.02,
@@ -2116,6 +2145,11 @@ RESTATED = [
     "clock\").",
     "F5 break: \"wins carry no psychological or social effect\" also switches off round 4's relief of the sandy "
     "stretch after a win, a psychological effect of wins added after section 4 was written.",
+    "F7 wasted hours: the cohort's collaborations are followed until they end (the same runs continued to week "
+    "520; a longer horizon only appends weeks, the first 260 are identical), so that hours are classed by each "
+    "collaboration's fate. At the 5-year horizon about a quarter of the cohort is still open without reviews, "
+    "and those hours count as not wasted while a review may already have killed the same opportunity (ambiguity "
+    "48 adds the stalled ones only). The 5-year figure is reported beside it.",
     "F7 break: \"the kill rule off\" switches off the kill-or-rescope rule (S13 makes rescoping the alternative "
     "to killing; ambiguity 46).",
     "F8: the homogeneous-skills break is judged on fit and ties, as the brief words it (\"no fit or tie "
@@ -2151,15 +2185,12 @@ HOLD = {
     ("F6", "effect larger in implementation than in exploration"):
         "Needs a champion for one phase only, e.g. a parameter champion.phase (exploring / implementing)",
     ("F7", "Q = 13 - none: wasted hours"):
-        "Measured on the success criterion's cohort (brief ambiguity 13); on all launches (the note) the saving "
-        "is smaller. The kill branch adds wasted hours: without it reviews save about 480 h (the diagnostic row). "
-        "At a review, collaborations with momentum below review.kill_momentum (0.2) are nearly always behind plan "
-        "(review.behind_factor 1 or 1.5 kills almost the same ones), so momentum selects the kills, and a "
-        "quarterly snapshot below 0.2 is a weak forecast: about 60% of the killed would fail without reviews, but "
-        "by the kill about 80% of their hours are spent, while about 30% would still be open at the horizon and "
-        "6% complete, and killing those turns their hours into wasted hours. The kill rule is the brief's (S13) "
-        "with the brief's constants; the brief's aggregate projection (remaining work / mean output) instead of "
-        "the bottleneck domain's kills almost the same collaborations",
+        "Measured on the success criterion's cohort (brief ambiguity 13), followed to week 520. The kill branch "
+        "adds wasted hours: at a review, collaborations with momentum below review.kill_momentum (0.2) are nearly "
+        "always behind plan, so momentum selects the kills, and a quarterly snapshot below 0.2 is a weak forecast: "
+        "killing the ones that would still complete turns their hours into wasted hours (the note splits the "
+        "kills by the fate of the same opportunity without reviews; the diagnostic row shows the saving without "
+        "the kill branch)",
     ("F7", "value over Q is an inverted U, quarterly near best"):
         "Value peaks between Q = 8 and Q = 13 (review hours are taken from the week's work, so frequent reviews "
         "cost output); Q13 - Q4 is small next to its interval, so the criterion needs the full replicate count",

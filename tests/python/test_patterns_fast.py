@@ -99,6 +99,27 @@ def test_f7_reviews_do_not_lower_success(ctx):
     e = pt.est(st.paired_ci(s["q13"], s["none"]))
     show("F7 Q13 - none success", e)
     assert e["lo"] > -0.02
+    assert int(pt.root_attr(d, "cohort_cutoff")) == pt.F7_CUT
+
+
+def test_f7_reviews_cut_wasted_hours_and_break(ctx):
+    """F7: quarterly calibration moments cut the hours lost in collaborations that fail (the
+    5-year cohort followed until its collaborations end); with nothing to re-anchor and the
+    kill-or-rescope rule off they no longer do, and frequent reviews only cost value."""
+    d = ctx.run(pt.F7, 150, conditions=["none", "q13"], extra=pt.F7_FOLLOW)
+    w = pt.cohort_wasted(d, pt.F7_CUT)
+    e = pt.est(st.paired_ci(w["q13"], w["none"]))
+    show("F7 Q13 - none wasted hours", e)
+    assert pt.ci_below(e)
+    brk = "tests/patterns/f7-break-nothing-to-reanchor-no-rescope.yaml"
+    wb = pt.cohort_wasted(ctx.run(brk, 150, conditions=["none", "q13"], extra=pt.F7_FOLLOW), pt.F7_CUT)
+    be = pt.est(st.paired_ci(wb["q13"], wb["none"]))
+    show("F7 break Q13 - none wasted hours", be)
+    assert pt.ci_includes_or_above(be)
+    vb = pt.summ(ctx.run(brk, 150, conditions=["q4", "q52"]), "summary_value")
+    v52 = pt.est(st.paired_ci(vb["q52"], vb["q4"]))
+    show("F7 break value Q52 - Q4", v52)
+    assert pt.ci_above(v52)
 
 
 def test_meta_pattern_sign_varies_and_prim_finds_a_box(ctx):
