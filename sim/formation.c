@@ -66,8 +66,7 @@ void project_draw(model *m, project *pj) {
     if (pj->n_part == 0) choose_partners(m, pj);
     int D = m->ag.D;
     int lo = (int)p->dom_min, hi = (int)p->dom_max;
-    if (hi > D) hi = D;
-    if (hi > 8) hi = 8;
+    if (hi > D) hi = D; /* at most 8 by the parameter table (the project's arrays) */
     if (lo > hi) lo = hi;
     pj->n_dom = lo + (int)rng_below(r, (unsigned)(hi - lo + 1));
     int all[64];

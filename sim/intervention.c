@@ -230,11 +230,19 @@ void intervention_handover(model *m, project *pj) {
     pj->rec.handover = m->t;
     pj->rec.momentum_handover = pj->E;
     double M_before = team_motivation(m, pj);
+    /* A share chi_h of the team, distinct initiators drawn at random (a retained champion excepted),
+     * is replaced by line staff; a champion who is not retained leaves in any case. */
+    int ch_agent = pj->champion >= 0 ? pj->mem[pj->champion].agent : -1;
+    int n = 0, *pool = xmalloc(sizeof(int) * (size_t)(pj->n_mem + 1));
+    for (int k = 0; k < pj->n_mem; k++)
+        if (!(k == pj->champion && p->retain_ch)) pool[n++] = pj->mem[k].agent;
     int replace = (int)lround(p->chi_h * pj->n_mem);
-    for (int r = 0; r < replace && pj->n_mem > 0; r++) {
-        int k = (int)rng_below(m->r, (unsigned)pj->n_mem);
-        if (k == pj->champion && p->retain_ch) continue;
-        int a = pj->mem[k].agent;
+    for (int r = 0; r < replace && r < n; r++) {
+        int j = r + (int)rng_below(m->r, (unsigned)(n - r));
+        int a = pool[j];
+        pool[j] = pool[r];
+        int k = 0;
+        while (pj->mem[k].agent != a) k++;
         double mot = pj->mem[k].mot >= 0 ? pj->mem[k].mot : m->ag.m[a];
         int o = m->ag.org[a], d = pj->dom[rng_below(m->r, (unsigned)pj->n_dom)];
         if (p->line_same) d = m->ag.dom[a];
@@ -250,9 +258,10 @@ void intervention_handover(model *m, project *pj) {
             break;
         }
     }
-    int champion_lost = pj->champion >= 0 && !p->retain_ch;
-    if (champion_lost) project_remove_member(m, pj, pj->champion, 2);
-    pj->designated = 0;
+    free(pool);
+    int champion_lost = ch_agent >= 0 && !p->retain_ch;
+    if (champion_lost && pj->champion >= 0) project_remove_member(m, pj, pj->champion, 2);
+    if (!p->retain_ch) pj->designated = 0; /* the line appoints no champion; a retained one stays */
     if (pj->S < p->S_line) {
         pj->S = p->S_line;
         if (p->bog_h) pj->won_since_explore = 0; /* "verzanden": the sandy stretch again (S9) */

@@ -182,9 +182,14 @@ static void negotiate(model *m, project *pj, double Tx) {
         if (pj->rec.agreement < 0) pj->rec.agreement = m->t;
         pj->status = PS_IMPLEMENTING;
         if (pj->consolidating) {
-            /* Consolidation formalises membership: part of each member's hours become formal. */
-            for (int k = 0; k < pj->n_mem; k++)
-                if (pj->mem[k].c < p->c_cons) pj->mem[k].c = p->c_cons, pj->mem[k].formal = p->c_cons * p->H_fte;
+            /* Consolidation formalises membership: part of each member's hours become formal
+             * (formal hours already held, such as a job-bank member's, are kept). */
+            for (int k = 0; k < pj->n_mem; k++) {
+                member *mb = &pj->mem[k];
+                if (mb->c >= p->c_cons) continue;
+                mb->c = p->c_cons;
+                if (mb->formal < p->c_cons * p->H_fte) mb->formal = p->c_cons * p->H_fte;
+            }
             pj->S_goal = p->S_cons;
             pj->consolidating = 2;
         }

@@ -19,9 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Step 3: formal hours first (c * formal_hours), then each member's slack split over its
- * memberships in proportion to (1 - c) * last week's engagement. Returns the members' agents
- * (each once) in *touched. */
+/* Step 3: formal hours first (the membership's own: c * structure.formal_hours, plus the state's
+ * budget for a mandate, or jobbank.hours for a job-bank member), then each member's slack split
+ * over its memberships in proportion to (1 - c) * last week's engagement. Returns the members'
+ * agents (each once) in *touched. */
 static int allocate_hours(model *m, int **touched, int *cap) {
     const params *p = m->p;
     double slack = p->f_free * p->week_hours;
@@ -51,7 +52,7 @@ static int allocate_hours(model *m, int **touched, int *cap) {
         for (int k = 0; k < pj->n_mem; k++) {
             member *mb = &pj->mem[k];
             double w = m->slack_weight[mb->agent];
-            mb->hours = mb->c * p->H_fte + (w > 0 ? slack * (1 - mb->c) * mb->a / w : 0);
+            mb->hours = mb->formal + (w > 0 ? slack * (1 - mb->c) * mb->a / w : 0);
         }
     }
     return n;

@@ -224,6 +224,39 @@ static void test_mandate(void) {
     scenario_free(&sc);
 }
 
+/* Formal hours a membership is paid for are worked: the state's budget adds to every mandated
+ * member's week (here the negotiation weeks after the mandate, before any outcome differs), and
+ * job-bank hours add to a job-bank member's work (same worlds, same draws). */
+static void test_funded_hours_are_worked(void) {
+    scenario sc = load("horizon: 14\nseed: 77\nreplicates: 1\n"
+                       "world: {generate: {count: 6, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
+                       "conditions:\n  mandate: {mandate.week: 10, mandate.budget_hours: 0}\n"
+                       "  funded: {mandate.week: 10, mandate.budget_hours: 4}\n");
+    for (int r = 0; r < 3; r++) {
+        run_result a, b;
+        run_simulate(&sc, 0, r, 1, &a);
+        run_simulate(&sc, 1, r, 1, &b);
+        const project_record *x = find(&a, 1000000), *y = find(&b, 1000000);
+        CHECK(x && y && x->team_launch == y->team_launch);
+        CHECK_MSG(x && y && y->hours_negotiation > x->hours_negotiation * 1.5, "negotiation hours %.1f vs %.1f",
+                  y ? y->hours_negotiation : 0, x ? x->hours_negotiation : 0);
+        run_result_free(&a), run_result_free(&b);
+    }
+    scenario_free(&sc);
+    sc = load("horizon: 60\nseed: 77\nreplicates: 1\nparameters: { formation: network_first }\n"
+              "conditions:\n  jobbank: {jobbank.on: 1, jobbank.hours: 4}\n  more: {jobbank.on: 1, jobbank.hours: 8}\n");
+    double work[2] = {0};
+    for (int r = 0; r < 4; r++)
+        for (int c = 0; c < 2; c++) {
+            run_result a;
+            run_simulate(&sc, c, r, 1, &a);
+            for (int i = 0; i < a.n_projects; i++) work[c] += a.projects[i].hours_work;
+            run_result_free(&a);
+        }
+    CHECK_MSG(work[1] > work[0] * 1.05, "work with job-bank hours 8: %.0f h, 4: %.0f h", work[1], work[0]);
+    scenario_free(&sc);
+}
+
 /* Job-bank members are paid formal hours (so they can sit idle), volunteers are not; personal
  * invitations (nudge) add members; a failure-tolerant culture sets every organisation's tolerance. */
 static void test_jobbank_nudge_culture(void) {
@@ -312,5 +345,6 @@ int main(void) {
     test_review_handover_revival();
     test_crisis();
     test_mandate();
+    test_funded_hours_are_worked();
     return TEST_REPORT("intervention");
 }
