@@ -296,18 +296,20 @@ void intervention_culture(model *m, project *pj, int won) {
 /* --- revival ------------------------------------------------------------------------------------------------------ */
 
 /* S10 revival: with probability revival.rate a week, a colleague of a former member in a partner
- * organisation who wants to (utility > 0) restarts the stalled collaboration network-first,
- * keeping its ratcheted progress. */
+ * organisation who wants to (utility > 0; drawn among all who want to) restarts the stalled
+ * collaboration network-first, keeping its ratcheted progress. */
 void intervention_stalled(model *m, project *pj) {
     const params *p = m->p;
     if (p->p_rv <= 0 || pj->n_former == 0 || m->t == pj->stall_week) return;
     project_rng(m, pj, RNG_REVIVAL, 0);
     if (!rng_bernoulli(m->r, p->p_rv)) return;
-    int seed = -1;
-    for (int f = 0; f < pj->n_former && seed < 0; f++) {
+    /* The restarting colleague: drawn uniformly among the willing ties of former members (one
+     * entry per tie, so a colleague tied to several former members is likelier). */
+    int n = 0, cap = 16, *willing = xmalloc(sizeof(int) * (size_t)cap);
+    for (int f = 0; f < pj->n_former; f++) {
         int a = pj->former[f];
         if (m->ag.gen[a] != pj->former_gen[f]) continue;
-        for (int i = 0; i < m->adj.deg[a] && seed < 0; i++) {
+        for (int i = 0; i < m->adj.deg[a]; i++) {
             int e = m->adj.e[a][i];
             int j = m->ed.u[e] == a ? m->ed.v[e] : m->ed.u[e];
             int partner = 0;
@@ -315,9 +317,13 @@ void intervention_stalled(model *m, project *pj) {
             if (!partner || m->ag.load[j] >= (int)p->L_max) continue;
             world_sync_agent(m, j);
             net_sync(m, e);
-            if (recruit_joins(project_utility(m, pj, j, m->ed.T[e], 0), 0)) seed = j;
+            if (!recruit_joins(project_utility(m, pj, j, m->ed.T[e], 0), 0)) continue;
+            if (n == cap) willing = xrealloc(willing, sizeof(int) * (size_t)(cap *= 2));
+            willing[n++] = j;
         }
     }
+    int seed = n > 0 ? willing[rng_below(m->r, (unsigned)n)] : -1;
+    free(willing);
     if (seed < 0) return;
     /* Restart: a new network-first team from the seed; locked progress only. */
     for (int d = 0; d < pj->n_dom; d++) pj->P[d] = pj->b[pj->k] * pj->W[d];
