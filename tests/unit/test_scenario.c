@@ -317,8 +317,10 @@ static void test_errors_exact(void) {
     bad_text("a: &x 1\n", "t.yaml:1:4: YAML anchors (&x) and aliases are not supported");
     bad_text_prefix("horizon: !!str 52\n", "t.yaml:1:10: YAML tags (tag:yaml.org,2002:str) are not supported");
     /* check_all pairs */
+    bad_text("conditions:\n  a: {}\n  b: { agents.domains: 3, opportunity.domains_max: 4 }\n",
+             "t.yaml:3:3: condition 'b': 'opportunity.domains_max' (4) must not exceed 'agents.domains' (3)");
     bad_text("conditions:\n  a: {}\n  b: { opportunity.domains_max: 9 }\n",
-             "t.yaml:3:3: condition 'b': 'opportunity.domains_max' (9) must not exceed 'agents.domains' (8)");
+             "t.yaml:3:33: 'opportunity.domains_max': expected a whole number in [1, 8], got 9");
     bad_text("parameters: { network.strength_min: 0.9 }\nconditions:\n  a: {}\n",
              "t.yaml:1:1: parameters: 'network.strength_min' (0.9) must not exceed 'network.strength_max' (0.8)");
     /* A condition can repair what the base parameters break. */
