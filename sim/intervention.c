@@ -174,10 +174,12 @@ static void review(model *m, project *pj) {
     pj->rec.reviews++;
     pj->g += p->dg_cal * (1 - pj->g);
     if (pj->k > pj->k_rev) pj->E = clip01(pj->E + p->dE_rev);
-    /* Behind plan: the bottleneck domain's projected remaining weeks at the last interval's pace. */
+    /* Behind plan: the bottleneck domain's projected remaining weeks at the pace since the last
+     * review (or the launch or restart: a review due while negotiating is not held). */
+    int since = m->t - (pj->t_rev > pj->rec.launch ? pj->t_rev : pj->rec.launch);
     double projected = 0;
     for (int d = 0; d < pj->n_dom; d++) {
-        double pace = (pj->P[d] - pj->P_rev[d]) / p->Q_rev;
+        double pace = (pj->P[d] - pj->P_rev[d]) / since;
         double left = pj->W[d] - pj->P[d];
         double weeks = left <= 0 ? 0 : pace > 0 ? left / pace : INFINITY;
         if (weeks > projected) projected = weeks;
@@ -198,6 +200,7 @@ static void review(model *m, project *pj) {
     }
     for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d];
     pj->k_rev = pj->k;
+    pj->t_rev = m->t;
 }
 
 /* Mean effective motivation of the team, m (1 - kappa S crowd) with crowd = kappa_vol +
@@ -240,7 +243,7 @@ void intervention_handover(model *m, project *pj) {
     for (int r = 0; r < replace && r < n; r++) {
         int j = r + (int)rng_below(m->r, (unsigned)(n - r));
         int a = pool[j];
-        pool[j] = pool[r];
+        pool[j] = pool[r], pool[r] = a;
         int k = 0;
         while (pj->mem[k].agent != a) k++;
         double mot = pj->mem[k].mot >= 0 ? pj->mem[k].mot : m->ag.m[a];
@@ -251,7 +254,9 @@ void intervention_handover(model *m, project *pj) {
         int lo = g->dom_first[d], hi = g->dom_first[d + 1];
         for (int tries = 0; tries < 20 && hi > lo; tries++) {
             int b = g->by_dom[lo + (int)rng_below(m->r, (unsigned)(hi - lo))];
-            if (b == a || m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
+            int initiator = b == ch_agent;
+            for (int i = 0; i < n && !initiator; i++) initiator = pool[i] == b;
+            if (initiator || m->ag.load[b] >= (int)p->L_max || project_in_team(m, pj, b)) continue;
             project_add_member(m, pj, b, p->c_line, p->c_line * p->H_fte);
             double drawn = gsl_ran_beta(m->r, p->m_line_a, p->m_line_b); /* drawn either way: same stream */
             pj->mem[pj->n_mem - 1].mot = p->line_same ? mot : drawn;
@@ -277,8 +282,6 @@ void intervention_after_work(model *m, project *pj) {
     if (intervention_review_due(m, pj)) review(m, pj);
     if (!project_is_active(pj)) return;
     if (p->k_h > 0 && !pj->handed_over && pj->k >= (int)p->k_h) pj->handover_due = 1; /* brings in line staff: serial */
-    if (pj->handed_over && isnan(pj->rec.momentum_after_handover) && m->t - pj->rec.handover >= 8)
-        pj->rec.momentum_after_handover = pj->E;
 }
 
 /* --- culture ---------------------------------------------------------------------------------------------------- */
@@ -342,6 +345,9 @@ void intervention_stalled(model *m, project *pj) {
         return;
     }
     pj->rec.revived = m->t;
+    for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d]; /* reviews judge the pace since the restart */
+    pj->k_rev = pj->k;
+    pj->t_rev = m->t;
     pj->status = PS_EXPLORING;
     pj->explored = project_progress(pj) >= p->P_expl;
     if (pj->explored) pj->status = PS_IMPLEMENTING;

@@ -118,8 +118,9 @@ typedef struct project {
     member *mem;
     int n_mem, cap_mem;
     int32_t *pair;             /* pair[i * cap_mem + j]: the tie between members i and j (kept while both are in) */
-    double P_rev[8];           /* progress at the last review */
-    int k_rev;                 /* wins at the last review */
+    double P_rev[8];           /* progress at the last review (or restart; 0 at launch) */
+    int k_rev;                 /* wins at the last review (or restart) */
+    int t_rev;                 /* week of the last review or restart (0: none; the launch counts) */
     int handed_over;           /* handed over to the line organisation */
     int handover_due;          /* won its k_h-th milestone this week: hand over at the end of the week */
     int deadline;              /* mandates: week the structure is imposed (-1 none) */

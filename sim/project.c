@@ -190,13 +190,13 @@ static void negotiate(model *m, project *pj, double Tx) {
                 mb->c = p->c_cons;
                 if (mb->formal < p->c_cons * p->H_fte) mb->formal = p->c_cons * p->H_fte;
             }
-            pj->S_goal = p->S_cons;
+            if (pj->S_goal < p->S_cons) pj->S_goal = p->S_cons; /* a handover's line structure stays */
             pj->consolidating = 2;
         }
         if (pj->formation == FORM_MANDATED) mandate_holdback(m, pj);
         return;
     }
-    if (pj->deadline < 0 && ++pj->neg_weeks > (int)p->tau_neg) stall(m, pj, 1);
+    if (pj->deadline < 0 && ++pj->neg_weeks >= (int)p->tau_neg) stall(m, pj, 1); /* tau_neg rounds, the first at launch */
 }
 
 /* --- S6 workstreams, S7 production, S8 milestones ----------------------------------------------------- */
@@ -407,7 +407,18 @@ static void exits(model *m, project *pj) {
     free(u), free(ret);
 }
 
+static void act(model *m, project *pj);
+
+/* A collaboration's week (S4-S12), then the handover record: momentum 8 weeks after a handover,
+ * or at the collaboration's end if sooner (both after the week's momentum update, as before it). */
 void project_act(model *m, project *pj) {
+    act(m, pj);
+    if (pj->handed_over && isnan(pj->rec.momentum_after_handover) &&
+        (m->t - pj->rec.handover >= 8 || !project_is_active(pj)))
+        pj->rec.momentum_after_handover = pj->E;
+}
+
+static void act(model *m, project *pj) {
     const params *p = m->p;
     int n = pj->n_mem;
     if (n == 0) {
