@@ -2229,10 +2229,10 @@ HOLD = {
     ("F12", "mandate - voluntary value changes sign with scale"):
         "At |O| = 3 the sign turns on the state's budget: mandated members work structure.formal_hours + "
         "mandate.budget_hours (4 + 2 h a week, the brief's R_mand), half as many formal hours again, and the "
-        "mandated regional collaboration delivers more than the voluntary one (the note). The same runs with "
-        "--set mandate.budget_hours=1 give -12 [-44, +18] and with 0 -56 [-86, -26] (400 replicates): the loss "
+        "mandated regional collaboration delivers more than the voluntary one (the note). f12-scale-3.yaml with "
+        "--set mandate.budget_hours=1 give -12 [-43, +19] and with 0 -55 [-85, -25] (400 replicates): the loss "
         "at small scale holds for a mandate that funds little or no extra time. At |O| = 12 the mandate wins "
-        "without the budget too (+15 [+2, +28], scale economies epsilon = 0.2)",
+        "without the budget too (+15 [+3, +29], scale economies epsilon = 0.2)",
     ("F12", "mandate: hold-back share"):
         "a_h0 should be set to the value the calibration sweep below gives for 8%",
 }
