@@ -177,6 +177,7 @@ static void review(model *m, project *pj) {
     /* Behind plan: the bottleneck domain's projected remaining weeks at the pace since the last
      * review (or the launch or restart: a review due while negotiating is not held). */
     int since = m->t - (pj->t_rev > pj->rec.launch ? pj->t_rev : pj->rec.launch);
+    if (since < 1) since = 1;
     double projected = 0;
     for (int d = 0; d < pj->n_dom; d++) {
         double pace = (pj->P[d] - pj->P_rev[d]) / since;
