@@ -2230,7 +2230,7 @@ HOLD = {
         "At |O| = 3 the sign turns on the state's budget: mandated members work structure.formal_hours + "
         "mandate.budget_hours (4 + 2 h a week, the brief's R_mand), half as many formal hours again, and the "
         "mandated regional collaboration delivers more than the voluntary one (the note). f12-scale-3.yaml with "
-        "--set mandate.budget_hours=1 give -12 [-43, +19] and with 0 -55 [-85, -25] (400 replicates): the loss "
+        "--set mandate.budget_hours=1 gives -12 [-43, +19] and with 0 -55 [-85, -25] (400 replicates): the loss "
         "at small scale holds for a mandate that funds little or no extra time. At |O| = 12 the mandate wins "
         "without the budget too (+15 [+3, +29], scale economies epsilon = 0.2)",
     ("F12", "mandate: hold-back share"):
@@ -2242,7 +2242,9 @@ BREAK = {
         "opportunities (S2 take-up, exp(-kappa r (1 - psi))) and loses less momentum and trust after a failure, "
         "and neither needs learning; eta_L = 0 removes only the small learning share of the gain. The break as "
         "written assumes that the value comes from learning alone. Without the take-up (culture.risk_aversion = "
-        "0, 346 paired replicates) the break does break: +10.6 [-0.8, +22.5] (defaults +25.2 [+10.4, +42.6])",
+        "0, 800 paired replicates) the break does break, +9.7 [-0.9, +20.6] (defaults +16.3 [+4.7, +28.1]), but "
+        "year 1 then brings no more initiatives (+0.001 [-0.010, +0.013]) nor failures: the take-up is what makes "
+        "those two criteria hold",
     ("F1", "NF - SF success per launched collaboration", "(b) no reach"):
         "Fewer network-first initiatives find partners in other organisations, but not enough more than under the "
         "defaults to lower the per-opportunity difference at this precision",
