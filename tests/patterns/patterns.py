@@ -1420,7 +1420,8 @@ F11 = "tests/patterns/f11-handover.yaml"
 
 
 def handover_sums(path, cond):
-    """Per replicate: summed momentum just before and 8 weeks after the handovers of one condition."""
+    """Per replicate: summed momentum just before and 8 weeks after the handovers of one condition
+    (or at the collaboration's end, if sooner)."""
     P = project_table(path, ["handover", "momentum_handover", "momentum_after_handover"])
     R = int(root_attr(path, "replicates"))
     i = P["_names"].index(cond)

@@ -122,6 +122,20 @@ def test_f7_reviews_cut_wasted_hours_and_break(ctx):
     assert pt.ci_above(v52)
 
 
+def test_f11_handover_leaks_momentum_and_break(ctx):
+    """F11: handing a collaboration over to the line costs momentum (E after / E before below 0.7);
+    with line staff like the initiators, structure unchanged and the champion kept, the handover
+    costs nothing against a handover that changes nothing."""
+    d = ctx.run(pt.F11, 100)
+    r = pt.handover_ratio(d, "handover")
+    show("F11 E after / E before", r)
+    assert pt.ci_below(r, 0.7)
+    b = ctx.run("tests/patterns/f11-break-line-equals-initiators.yaml", 100)
+    rr = pt.handover_ratio(b, "handover_like_initiators", reference="handover_changes_nothing")
+    show("F11 break ratio over no-change ratio", rr)
+    assert rr["lo"] <= 1 <= rr["hi"]
+
+
 def test_meta_pattern_sign_varies_and_prim_finds_a_box(ctx):
     """E8 on a small Latin hypercube: network-first minus structure-first success changes sign
     across the space, and PRIM finds a box where structure-first wins that is denser than the
