@@ -62,8 +62,16 @@ static void choose_partners(model *m, project *pj) {
 void project_draw(model *m, project *pj) {
     const params *p = m->p;
     gsl_rng *r = m->r;
+    /* Three sub-streams, so that conditions differing in the partner or domain ranges still meet
+     * the same work, value, risk and alignment: 0 the scalars, 1 the partners, 2 the domains. */
     rng_reset(r, m->seed, m->rep, pj->key, 0, RNG_OPP_DRAW, 0);
+    double W = p->W_med * exp(gsl_ran_gaussian(r, p->W_sd));
+    pj->V = W * p->v_ratio * exp(gsl_ran_gaussian(r, p->V_sd));
+    pj->risk = gsl_ran_beta(r, p->risk_a, p->risk_b);
+    pj->g = p->g0_lo + (p->g0_hi - p->g0_lo) * gsl_rng_uniform(r);
+    rng_reset(r, m->seed, m->rep, pj->key, 0, RNG_OPP_DRAW, 1);
     if (pj->n_part == 0) choose_partners(m, pj);
+    rng_reset(r, m->seed, m->rep, pj->key, 0, RNG_OPP_DRAW, 2);
     int D = m->ag.D;
     int lo = (int)p->dom_min, hi = (int)p->dom_max;
     if (hi > D) hi = D; /* at most 8 by the parameter table (the project's arrays) */
@@ -74,15 +82,11 @@ void project_draw(model *m, project *pj) {
     gsl_ran_choose(r, pj->dom, (size_t)pj->n_dom, all, (size_t)D, sizeof(int));
     double alpha[8] = {2, 2, 2, 2, 2, 2, 2, 2};
     gsl_ran_dirichlet(r, (size_t)pj->n_dom, alpha, pj->q);
-    double W = p->W_med * exp(gsl_ran_gaussian(r, p->W_sd));
     for (int i = 0; i < pj->n_dom; i++) {
         pj->W[i] = W * pj->q[i];
         if (pj->W[i] < 1e-9) pj->W[i] = 1e-9;
         pj->P[i] = 0;
     }
-    pj->V = W * p->v_ratio * exp(gsl_ran_gaussian(r, p->V_sd));
-    pj->risk = gsl_ran_beta(r, p->risk_a, p->risk_b);
-    pj->g = p->g0_lo + (p->g0_hi - p->g0_lo) * gsl_rng_uniform(r);
     double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
     pj->T_target = W / (p->n_target * H_ref * p->plan_eff);
     pj->K = (int)p->K;

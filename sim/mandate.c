@@ -34,6 +34,8 @@ void mandate_holdback(model *m, project *pj) {
     const params *p = m->p;
     project_rng(m, pj, RNG_MANDATE, 1);
     double total = 0, kept = 0;
+    /* Every municipality decides on the same team; then those withholding leave. */
+    int *leaves = xcalloc((size_t)pj->n_part + 1, sizeof(int));
     for (int i = 0; i < pj->n_part; i++) {
         int o = pj->part[i];
         const org *g = &m->orgs[o];
@@ -48,14 +50,14 @@ void mandate_holdback(model *m, project *pj) {
         T = n ? T / n : m->base_x;
         double hold = sigm(-(p->a_h0 + p->a_hT * (T - 0.5) + p->a_hG * (pj->g - 0.5)));
         total += g->power;
-        if (rng_bernoulli(m->r, hold)) {
-            pj->rec.holdback++;
-            for (int k = pj->n_mem - 1; k >= 0; k--)
-                if (m->ag.org[pj->mem[k].agent] == o) project_remove_member(m, pj, k, 2);
-        } else {
-            kept += g->power;
-        }
+        if (rng_bernoulli(m->r, hold)) leaves[i] = 1, pj->rec.holdback++;
+        else kept += g->power;
     }
+    for (int i = 0; i < pj->n_part; i++)
+        if (leaves[i])
+            for (int k = pj->n_mem - 1; k >= 0; k--)
+                if (m->ag.org[pj->mem[k].agent] == pj->part[i]) project_remove_member(m, pj, k, 2);
+    free(leaves);
     if (kept <= 0 && total > 0) { /* every municipality withheld its package: nothing left to do */
         project_end(m, pj, OUTCOME_DISSOLVED);
         return;

@@ -94,24 +94,29 @@ static int pick_other_dept(model *m, int o, int d) {
     return g->by_dom[k];
 }
 
-static void add_everyday_tie(model *m, int a, int b) {
-    if (b < 0 || a == b || net_find(m, a, b) >= 0) return;
+/* An everyday tie a-b, unless b is missing, a itself or already tied to a; returns whether made. */
+static int add_everyday_tie(model *m, int a, int b) {
+    if (b < 0 || a == b || net_find(m, a, b) >= 0) return 0;
     const params *p = m->p;
     double w = p->w_lo + (p->w_hi - p->w_lo) * gsl_rng_uniform(m->r);
     double T = clip01(world_base_trust(m, a, b) + gsl_ran_gaussian(m->r, p->T_noise));
     net_add(m, a, b, w, w, T);
+    return 1;
 }
 
 /* Within-organisation ties: each employee starts Poisson(deg/2) ties, a share same_dept inside
- * the own department (stochastic block model), so the mean degree is deg. */
+ * the own department (stochastic block model), so the mean degree is deg. A pick of oneself or of
+ * a colleague already tied is drawn again (up to 20 times), so that small organisations and
+ * departments keep their degree. */
 static void within_ties(model *m, int a, double mean_stubs) {
     const params *p = m->p;
     rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)m->ag.gen[a], RNG_TIES_WITHIN, 0);
     unsigned k = mean_stubs > 0 ? gsl_ran_poisson(m->r, mean_stubs) : 0;
     int o = m->ag.org[a], d = m->ag.dom[a];
     for (unsigned i = 0; i < k; i++) {
-        int b = rng_bernoulli(m->r, p->same_dept) ? pick_in_org(m, o, d) : pick_other_dept(m, o, d);
-        add_everyday_tie(m, a, b);
+        int inside = rng_bernoulli(m->r, p->same_dept);
+        for (int tries = 0; tries < 20; tries++)
+            if (add_everyday_tie(m, a, inside ? pick_in_org(m, o, d) : pick_other_dept(m, o, d))) break;
     }
 }
 
@@ -380,7 +385,10 @@ void world_turnover(model *m) {
         if (m->mobilised) m->mobilised[a] = 0;
         world_draw_agent(m, a, ag->org[a], ag->dom[a], ag->manager[a]);
         rng_reset(m->r, m->seed, m->rep, (uint32_t)a, (uint32_t)ag->gen[a], RNG_TIES_WITHIN, 0);
-        for (int k = 0; k < 3; k++) add_everyday_tie(m, a, pick_in_org(m, ag->org[a], ag->dom[a]));
+        if (m->connector) m->connector[a] = 0; /* connectors are marked by degree in the crisis week */
+        for (int k = 0; k < 3; k++)
+            for (int tries = 0; tries < 20; tries++)
+                if (add_everyday_tie(m, a, pick_in_org(m, ag->org[a], ag->dom[a]))) break;
     }
     free(list);
 }

@@ -38,7 +38,9 @@ static const project_record *find(const run_result *r, int id) {
 
 #define BASE "horizon: 200\nseed: 77\nreplicates: 1\n"
 
-/* Timed interventions change nothing before their week and something from it on. */
+/* Timed interventions change nothing before their week, in any replicate, and something from it
+ * on. "Something" is judged over the replicates: in a replicate where nothing for the intervention
+ * to act on happens after its week (no win to celebrate, say) it rightly changes nothing. */
 static void test_nothing_before_the_week(void) {
     const char *conds[] = {
         "crisis: { formation: network_first, crisis.week: 60 }",
@@ -52,14 +54,14 @@ static void test_nothing_before_the_week(void) {
         char text[1024];
         snprintf(text, sizeof text, BASE "conditions:\n  base: { formation: network_first }\n  %s\n", conds[i]);
         scenario sc = load(text);
-        int before = 1, after = 1;
+        int before = 1, after = 0;
         for (int r = 0; r < 3; r++) {
             run_result a, b;
             run_simulate(&sc, 0, r, 1, &a);
             run_simulate(&sc, 1, r, 1, &b);
             int same = agree_until(&a, &b);
             before &= same >= 59;
-            after &= same < sc.horizon;
+            after |= same < sc.horizon;
             run_result_free(&a), run_result_free(&b);
         }
         CHECK_MSG(before, "%s changed something before week 60", sc.conditions[1].name);
