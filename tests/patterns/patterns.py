@@ -2152,7 +2152,7 @@ RESTATED = [
     "stretch after a win, a psychological effect of wins added after section 4 was written.",
     "F7 wasted hours: the cohort's collaborations are followed until they end (the same runs continued to week "
     "520; a longer horizon only appends weeks, the first 260 are identical), so that hours are classed by each "
-    "collaboration's fate. At the 5-year horizon about a quarter of the cohort is still open without reviews, "
+    "collaboration's fate. At the 5-year horizon about 30% of the cohort is still open without reviews, "
     "and those hours count as not wasted while a review may already have killed the same opportunity (ambiguity "
     "48 adds the stalled ones only). The 5-year figure is reported beside it.",
     "F7 break: \"the kill rule off\" switches off the kill-or-rescope rule (S13 makes rescoping the alternative "
