@@ -95,10 +95,11 @@ static const char COMPARE_USAGE[] =
     "         first_win completion, or all (default: success success_opportunity value\n"
     "         value_per_hour hours_lost trust first_win)\n";
 
+/* A wrong option: one line on stderr, exit 2. */
 static noreturn void cmp_usage(const char *fmt, const char *arg) {
     fprintf(stderr, "samen: compare: ");
     fprintf(stderr, fmt, arg);
-    fprintf(stderr, "\n%s", COMPARE_USAGE);
+    fprintf(stderr, " (samen --help lists the options)\n");
     exit(SAMEN_EXIT_INPUT);
 }
 

@@ -225,7 +225,7 @@ void compare_print_json(FILE *out, const compare_file *f, const compare_opts *o,
         fputc(']', out);
     }
     fputs("]},\n  \"comparisons\": [", out);
-    for (int i = 0; i < res->n_rows; i++) {
+    for (int i = 0; i < res->n_rows && !o->sobol_only; i++) { /* --sobol: only the indices */
         const compare_row *r = &res->rows[i];
         const compare_metric *m = &compare_metrics[r->metric];
         int isb = r->cond == base;

@@ -28,10 +28,11 @@ def _frames(ds, par, baseline=None):
     sums = [v for v in ds.data_vars if v.startswith("summary_")]
     runs = ds[sums].to_dataframe().reset_index()[pre + ["condition", "replicate"] + sums]
     series = [v for v in ds.data_vars if set(ds[v].dims) == set(pre + ["condition", "replicate", "time"])]
-    ser = ds[series].to_dataframe().reset_index()[pre + ["condition", "replicate", "time"] + series]
+    # a file written without series (--no-series) or projects (--no-projects) has no such table
+    ser = ds[series].to_dataframe().reset_index()[pre + ["condition", "replicate", "time"] + series] if series else None
     pvars = [v for v in ds.data_vars if v.startswith("project_")]
-    proj = pd.DataFrame({v: ds[v].values for v in pvars})
-    if "project_condition" in proj:
+    proj = pd.DataFrame({v: ds[v].values for v in pvars}) if pvars else None
+    if proj is not None and "project_condition" in proj:
         proj.insert(1, "condition_name", np.asarray(conds)[proj["project_condition"].values]
                     if len(proj) else pd.Series(dtype=str))
     prow = []
@@ -45,6 +46,8 @@ def _frames(ds, par, baseline=None):
     comp = stats.paired_comparison(ds, baseline)
     meta = []
     for name, df in (("runs.csv", runs), ("series.csv", ser), ("projects.csv", proj)):
+        if df is None:
+            continue
         for col in df.columns:
             a = ds[col].attrs if col in ds.variables else {}
             meta.append(dict(file=name, column=col, units=a.get("units", ""), long_name=a.get("long_name", "")))
@@ -60,7 +63,11 @@ def export(path, outdir, excel_nl=False, baseline=None):
     sep, dec = (";", ",") if excel_nl else (",", ".")
     written = []
     for name, df in _frames(ds, par, baseline).items():
+        if df is None:
+            continue
         p = os.path.join(outdir, name + ".csv")
+        if "enough" in df:  # as samen compare --csv writes it
+            df = df.assign(enough=df["enough"].map({True: "true", False: "false"}))
         df.to_csv(p, index=False, sep=sep, decimal=dec, na_rep="")
         written.append(p)
     return written

@@ -121,7 +121,7 @@ def _sentence(r, t, lang):
                                    bw=t["bw_" + v], **fields)
     if r["enough"] is False and math.isfinite(r["wanted_halfwidth"]):
         s += t["sent_wide"].format(need=r["replicates_needed"], n=r["n"],
-                                   w=value(m, r["wanted_halfwidth"], lang, r["wanted_halfwidth"]).lstrip("+"))
+                                   w=value(m, r["wanted_halfwidth"], lang, r["wanted_halfwidth"], diff=True).lstrip("+"))
     return s
 
 
@@ -250,8 +250,8 @@ def build(path, lang="en", baseline=None, metrics=None):
     out.append(f"<h2>{t['provenance']}</h2><p>{t['prov_text']}</p>")
     out.append(f"<p>{t['prov_stats'].format(B=stats.RESAMPLES, seed=E(str(seed)))}</p><dl class=prov>")
     facts = [(t["prov_file"], str(path)), (t["prov_sha"], _sha256(path))]
-    for k in ("source", "samen_version", "git_revision", "compiler", "hdf5_version", "gsl_version", "scenario_name",
-              "seed", "horizon", "replicates", "cohort_cutoff"):
+    for k in ("source", "samen_version", "git_revision", "compiler", "hdf5_version", "gsl_version", "yaml_version",
+              "scenario_name", "seed", "horizon", "replicates", "cohort_cutoff"):
         if k in ds.attrs:
             facts.append((k, attr(ds, k)))
     for k in ("command_line", "scenario_path", "started", "threads", "wall_seconds", "host"):

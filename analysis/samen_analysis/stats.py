@@ -3,7 +3,8 @@
 The paired comparison follows `samen compare` (sim/compare.c, docs/report.md): the same
 metrics, the same difference, P(better), ranking and "too few replicates" rule. The means,
 differences, P(better) and ranks are identical; the interval ends come from numpy's resampling
-rather than the engine's, so they may differ from the CLI's in the last digit.
+rather than the engine's, so they differ slightly from the CLI's (in the last digit with many
+replicates, more with a handful).
 """
 import math
 
@@ -144,6 +145,10 @@ def paired_comparison(ds, baseline=None, metrics=None, width=None, resamples=RES
             "difference", "lo", "hi", "p_better", "halfwidth", "wanted_halfwidth", "enough", "replicates_needed"]
     df = pd.DataFrame(rows, columns=cols)
     df["replicates_needed"] = df["replicates_needed"].astype("Int64")
+    # then one column per design parameter when the file has design points, as samen compare --csv
+    for v in ds.variables:
+        if v.startswith("design_") and ds[v].dims == ("point",):
+            df[v[len("design_"):]] = np.asarray(ds[v].values, dtype=float)[df["point"].values]
     return df
 
 

@@ -114,7 +114,7 @@ TEXT = {
         "prov_stats": "Statistics: differences paired by run, 95% percentile bootstrap intervals ({B} resamples, "
                       "numpy, seed {seed}), computed by the samen_analysis package from the summaries in the "
                       "file. <code>samen compare</code> gives the same differences; its interval ends can "
-                      "differ in the last digit because it draws its own resamples.",
+                      "differ slightly because it draws its own resamples.",
         "prov_scenario": "Scenario text",
         "prov_file": "file", "prov_sha": "SHA-256",
         "few_title": "Too few runs?",
@@ -269,7 +269,7 @@ TEXT = {
         "prov_stats": "Statistiek: verschillen gepaard per run, 95%-percentiel-bootstrapintervallen ({B} "
                       "trekkingen, numpy, seed {seed}), berekend door het pakket samen_analysis uit de "
                       "samenvattingen in het bestand. <code>samen compare</code> geeft dezelfde verschillen; de "
-                      "grenzen van de intervallen kunnen in het laatste cijfer verschillen omdat het zelf trekt.",
+                      "grenzen van de intervallen kunnen iets verschillen omdat het zelf trekt.",
         "prov_scenario": "Scenariotekst",
         "prov_file": "bestand", "prov_sha": "SHA-256",
         "few_title": "Te weinig runs?",

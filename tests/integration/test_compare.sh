@@ -36,5 +36,6 @@ refuse "directory: exit 2" "$TMP" "not a regular file"
 $SAMEN compare "$TMP/d.h5" --baseline nope >/dev/null 2>"$TMP/err"; rc=$?
 [ $rc -eq 2 ] && grep -q "no condition 'nope'" "$TMP/err" && ok "unknown baseline: exit 2" || notok "unknown baseline" "exit $rc"
 $SAMEN compare "$TMP/d.h5" --metric speed >/dev/null 2>"$TMP/err"; rc=$?
-[ $rc -eq 2 ] && grep -q "unknown metric 'speed'" "$TMP/err" && ok "unknown metric: exit 2" || notok "unknown metric" "exit $rc"
+[ $rc -eq 2 ] && grep -q "unknown metric 'speed'" "$TMP/err" && [ "$(wc -l <"$TMP/err")" -eq 1 ] \
+    && ok "unknown metric: exit 2, one line on stderr" || notok "unknown metric" "exit $rc, $(wc -l <"$TMP/err") lines"
 $SAMEN compare >/dev/null 2>&1; [ $? -eq 2 ] && ok "compare without a file: exit 2" || notok "compare without a file" "exit $?"

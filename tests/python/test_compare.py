@@ -239,6 +239,8 @@ def test_compare_sobol_on_a_saltelli_file(ishigami_file):
     assert len(out["comparisons"]) == 5 * 512 * 2
     assert out["design"]["values"][7] == pytest.approx([float(open_output(ishigami_file)[f"design_x{i}"][7])
                                                         for i in (1, 2, 3)])
+    only = json.loads(compare(ishigami_file, "--json", "--sobol", "--metric", "value").stdout)
+    assert only["comparisons"] == [] and len(only["sobol"]) == 6  # --sobol: only the indices
     rows = list(csv.DictReader(io.StringIO(compare(ishigami_file, "--csv", "--sobol", "--metric", "value").stdout)))
     assert len(rows) == 6 and set(rows[0]) >= {"parameter", "first", "total_hi"}
     table = compare(ishigami_file, "--sobol", "--metric", "value").stdout

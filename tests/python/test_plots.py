@@ -1,6 +1,7 @@
 """The analysis package: loader, survival estimates, every plot function and script, the CSV
 export (analysis/, docs/report.md), on outputs generated here with build/samen."""
 import csv
+import io
 import os
 import subprocess
 import sys
@@ -182,3 +183,28 @@ def test_export_csv(default_out, tmp_path):
     p = subprocess.run([PYTHON, os.path.join(ROOT, "analysis", "export.py"), str(default_out), "-o",
                         str(tmp_path / "cli")], capture_output=True, text=True)
     assert p.returncode == 0 and (tmp_path / "cli" / "runs.csv").exists()
+
+
+def test_export_without_series_or_projects_and_with_design_points(tmp_path):
+    """A file written with --no-series --no-projects exports its runs and comparison (no series.csv,
+    no projects.csv); a sweep's comparison.csv ends with one column per design parameter, as
+    samen compare --csv, and writes enough as true/false like it."""
+    bare = tmp_path / "bare.h5"
+    subprocess.run([SAMEN, "run", "-o", str(bare), "--replicates", "4", "--set", "horizon=60", "--no-series",
+                    "--no-projects", "--quiet"], check=True)
+    names = sorted(os.path.basename(f) for f in export(bare, tmp_path / "bare"))
+    assert names == ["comparison.csv", "parameters.csv", "runs.csv", "variables.csv"]
+    sweep = tmp_path / "sweep.h5"
+    subprocess.run([SAMEN, "run", os.path.join(ROOT, "scenarios", "sweep-reach-slack.yaml"), "-o", str(sweep),
+                    "--replicates", "3", "--set", "horizon=60", "--no-series", "--quiet"], check=True)
+    export(sweep, tmp_path / "sweep")
+    with open(tmp_path / "sweep" / "comparison.csv", newline="") as f:
+        ours = list(csv.reader(f))
+    cli = subprocess.run([SAMEN, "compare", str(sweep), "--csv"], capture_output=True, text=True, check=True)
+    theirs = list(csv.reader(io.StringIO(cli.stdout)))
+    assert ours[0] == theirs[0] and ours[0][-2:] == ["network.cross_org_degree", "agents.slack_share"]
+    col = ours[0].index("enough")
+    assert {r[col] for r in ours[1:]} <= {"true", "false", ""} and {r[col] for r in ours[1:]} & {"true", "false"}
+    # the same rows and design values (interval ends come from different resamples)
+    assert [r[:col - 9] for r in ours[1:]] == [r[:col - 9] for r in theirs[1:]]
+    assert [[float(x) for x in r[-2:]] for r in ours[1:]] == [[float(x) for x in r[-2:]] for r in theirs[1:]]
