@@ -165,6 +165,13 @@ int intervention_review_due(const model *m, const project *pj) {
            (m->t - pj->rec.launch) % (int)p->Q_rev == 0;
 }
 
+/* What the next review compares with: progress, wins and the week, as they are now. */
+static void review_mark(const model *m, project *pj) {
+    for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d];
+    pj->k_rev = pj->k;
+    pj->t_rev = m->t;
+}
+
 /* S13 review, after the week's work (its hours were taken from the week's effort before work, in
  * project_act): re-anchors the plan; recognises milestones since the last review; a collaboration
  * behind a realistic plan is killed when its momentum is low, else rescoped once. */
@@ -199,9 +206,7 @@ static void review(model *m, project *pj) {
             pj->rec.rescoped = 1;
         }
     }
-    for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d];
-    pj->k_rev = pj->k;
-    pj->t_rev = m->t;
+    review_mark(m, pj);
 }
 
 /* Mean effective motivation of the team, m (1 - kappa S crowd) with crowd = kappa_vol +
@@ -346,9 +351,7 @@ void intervention_stalled(model *m, project *pj) {
         return;
     }
     pj->rec.revived = m->t;
-    for (int d = 0; d < pj->n_dom; d++) pj->P_rev[d] = pj->P[d]; /* reviews judge the pace since the restart */
-    pj->k_rev = pj->k;
-    pj->t_rev = m->t;
+    review_mark(m, pj); /* reviews judge the pace since the restart */
     pj->status = PS_EXPLORING;
     pj->explored = project_progress(pj) >= p->P_expl;
     if (pj->explored) pj->status = PS_IMPLEMENTING;
