@@ -48,14 +48,15 @@ all: $(BUILD)/samen
 DEB_PACKAGES := gcc make pkg-config libgsl-dev libhdf5-dev hdf5-tools librandom123-dev libyaml-dev \
                 netcdf-bin python3 python3-h5py python3-xarray python3-matplotlib python3-pandas \
                 python3-netcdf4 python3-h5netcdf python3-pytest python3-jsonschema python3-scipy time bc \
-                python3-yaml python3-pil chromium fonts-dejavu-core r-cran-hdf5r
+                python3-yaml python3-pil chromium fonts-dejavu-core r-cran-hdf5r r-cran-diptest
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps:
 	@scripts/deps.sh $(DEB_PACKAGES)
 
-# Install only when something is missing; the stamp keeps later builds from asking again.
-$(DEPS_STAMP):
+# Install only when something is missing; the stamp keeps later builds from asking again (until
+# the package list in this Makefile changes).
+$(DEPS_STAMP): Makefile
 	@scripts/deps.sh --if-missing $(DEB_PACKAGES)
 	@mkdir -p $(BUILD) && touch $@
 

@@ -31,6 +31,7 @@ import warnings
 
 import h5py
 import numpy as np
+import scipy.stats
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -316,17 +317,14 @@ def f1(ctx, figdir):
     out.append(check("F1", "NF - SF trust among participants at week 104",
                      "paired difference of cross-organisation trust between team-mates", default=t,
                      criterion="CI > 0", holds=ci_above(t), experiments=["default"]))
+    # Both windows are fixed in advance (weeks 8-26 is the brief's negotiation window, F4), so the
+    # statistic can come out negative: a trajectory that rises or stays flat fails.
     tp = st.per_condition(d, "trust_participants")[SF]  # (replicate, time)
-
-    def dip(idx):
-        m = np.nanmean(tp[idx], axis=0)
-        return np.nanmean(m[1:5]) - np.nanmin(m[1:53])
     with np.errstate(all="ignore"):
-        e, lo, hi, _ = st.bootstrap_stat(dip, tp.shape[0], resamples=1000)
-    dd = dict(est=float(e), lo=float(lo), hi=float(hi))
+        dd = est(st.mean_ci(np.nanmean(tp[:, 1:5], axis=1) - np.nanmean(tp[:, 8:27], axis=1)))
     out.append(check("F1", "SF trust dips below its start while structuring",
-                     "SF participants' trust: mean of weeks 1-4 minus the lowest weekly mean in year 1",
-                     default=dd, criterion="CI > 0", holds=ci_above(dd), experiments=["default"]))
+                     "SF participants' trust per replicate: mean of weeks 1-4 minus mean of weeks 8-26 (the "
+                     "negotiation window)", default=dd, criterion="CI > 0", holds=ci_above(dd), experiments=["default"]))
     # figure
     p = plt()
     fig, ax = p.subplots(1, 2, figsize=(8, 3.2))
@@ -382,7 +380,7 @@ def f2(ctx, figdir):
     def pilot(path):
         v = summ(path, "summary_value")
         return v["s0.5"] - v["s0.0"]
-    R, rinfo = ctx.replicates(F2, pilot, 60, minimum=100, fast=60)
+    R, rinfo = ctx.replicates(F2, pilot, 60, fast=60)
     d = ctx.run(F2, R)
     res, S, Y = f2_analyse(d)
     out = []
@@ -519,13 +517,19 @@ def f3(ctx, figdir):
                              default=pairs[(w, ref)], criterion="CI > 0 (against both 'never' and 'from start', "
                              "for the first or the second win)", holds=held, brk=label, break_value=bd,
                              break_criterion=crit, broken=ci_includes_or_below(bd),
-                             experiments=["f3-timing", name], core=counted and w == "after_first_win"))
+                             experiments=["f3-timing", name], core=counted))
+    # "Operation lifetime is longest under consolidation": consolidating after the first or the second
+    # win outlives every other timing (as for value, either win may carry it).
     life = operation_life(d)
-    for w in ("after_first_win", "after_second_win"):
-        e = est(st.paired_ci(life[w], life["never"]))
-        out.append(check("F3", f"operation lifetime: {w.replace('_', ' ')} - never",
+    others = ("never", "after_exploration", "from_start")
+    lp = {(w, ref): est(st.paired_ci(life[w], life[ref])) for w in ("after_first_win", "after_second_win")
+          for ref in others}
+    life_held = any(all(ci_above(lp[(w, ref)]) for ref in others) for w in ("after_first_win", "after_second_win"))
+    for (w, ref), e in lp.items():
+        out.append(check("F3", f"operation lifetime: {w.replace('_', ' ')} - {ref.replace('_', ' ')}",
                          "weeks a delivered result operated (restricted to the horizon), mean per replicate",
-                         default=e, criterion="CI > 0", holds=ci_above(e), experiments=["f3-timing"]))
+                         default=e, criterion="CI > 0 against never, after exploration and from start, for the "
+                         "first or the second win", holds=life_held, experiments=["f3-timing"]))
     ae = est(st.paired_ci(v["after_exploration"], v["after_first_win"]))
     out.append(check("F3", "value: after exploration - after first win",
                      "paired difference of 5-year value", default=ae,
@@ -707,26 +711,32 @@ def f4(ctx, figdir):
         n = Em.shape[0]
         launched = Am[:, 2]
 
-        def trough(idx):
+        def smoothed_median(idx):
             E = np.where(Am[idx], Em[idx], np.nan)
             alive = Am[idx].sum(axis=0)
             with np.errstate(all="ignore"):
                 med = np.nanmedian(E, axis=0)
             ok = alive >= 0.1 * max(launched[idx].sum(), 1)
-            sm = moving_average(np.where(ok, med, np.nan), 8)
-            ages = np.arange(E.shape[1]) - 1
-            pk_win = (ages >= 4) & (ages <= 40) & ok
-            if not pk_win.any():
+            return moving_average(np.where(ok, med, np.nan), 8), ok
+
+        # Sample splitting: the honeymoon peak and the trough are located on the even replicates and
+        # measured on the odd ones, so that picking the extremes of a noisy curve cannot make a dip.
+        ages = np.arange(Em.shape[1]) - 1
+        sm, ok = smoothed_median(np.arange(0, n, 2))
+        pk_win = (ages >= 4) & (ages <= 40) & ok
+        ipk = int(np.argmax(np.where(pk_win, sm, -np.inf))) if pk_win.any() else -1
+        tr_win = (ages > ages[ipk]) & (ages <= 104) & ok
+        itr = int(np.argmin(np.where(tr_win, sm, np.inf))) if ipk >= 0 and tr_win.any() else -1
+        late = (ages >= 130) & (ages <= 156)
+        odd = np.arange(1, n, 2)
+
+        def trough(idx):
+            if itr < 0:
                 return [np.nan, np.nan]
-            ipk = int(np.argmax(np.where(pk_win, sm, -np.inf)))
-            tr_win = (ages > ages[ipk]) & (ages <= 104) & ok
-            if not tr_win.any():
-                return [np.nan, np.nan]
-            itr = int(np.argmin(np.where(tr_win, sm, np.inf)))
-            late = (ages >= 130) & (ages <= 156) & ok
-            rec = np.nanmean(sm[late]) - sm[itr] if late.any() else np.nan
-            return [sm[ipk] - sm[itr], rec]
-        e, lo, hi, _ = st.bootstrap_stat(trough, n, resamples=500)
+            m, okm = smoothed_median(odd[idx])
+            rec = np.nanmean(m[late & okm]) - m[itr] if (late & okm).any() else np.nan
+            return [m[ipk] - m[itr], rec]
+        e, lo, hi, _ = st.bootstrap_stat(trough, odd.size, resamples=500)
         with np.errstate(all="ignore"):
             curves[cond] = np.nanmedian(np.where(Am, Em, np.nan), axis=0)
         res[cond] = dict(dip=dict(est=float(e[0]), lo=float(lo[0]), hi=float(hi[0])),
@@ -737,7 +747,8 @@ def f4(ctx, figdir):
     out.append(check("F4", "survivors' median momentum: a trough after the honeymoon",
                      "median momentum of the surviving collaboration by age (8-week moving average), one "
                      "network-first collaboration per replicate: dip = honeymoon peak (age 4-40) - trough (to age 104); "
-                     "recovery = mean at age 130-156 - trough",
+                     "recovery = mean at age 130-156 - trough; peak and trough ages located on the even replicates, "
+                     "measured on the odd ones",
                      default=rd["recovery"], criterion="dip CI > 0 and recovery CI > 0", holds=held,
                      brk="phi_hi = phi_lo, Delta E_win = 0, no champion", break_value=rb["recovery"],
                      break_criterion="no recovery (CI includes 0 or < 0)", broken=broken,
@@ -1056,14 +1067,20 @@ def f7(ctx, figdir):
         curves.append((label, vb))
         be = est(st.paired_ci(wb["q13"], wb["none"]))
         v52 = est(st.paired_ci(vb["q52"], vb["q4"]))
+        # "value falls monotonically with review frequency": it rises from Q = 4 to 52 and no step
+        # to a longer interval loses value significantly
+        steps = [est(st.paired_ci(vb[f"q{q2}"], vb[f"q{q1}"])) for q1, q2 in zip(F7_Q, F7_Q[1:])]
+        monotone = ci_above(v52) and not any(ci_below(x) for x in steps)
         out.append(check("F7", "Q = 13 - none: wasted hours", statistic,
                          default=wh, criterion="CI < 0", holds=ci_below(wh), brk=label, break_value=be,
                          break_criterion="CI includes 0 or > 0 (reviews no longer save hours), and value "
-                                         "Q52 - Q4 CI > 0 (pure cost)",
-                         broken=ci_includes_or_above(be) and ci_above(v52),
+                                         "Q52 - Q4 CI > 0 with no step to a longer interval CI < 0 (pure cost)",
+                         broken=ci_includes_or_above(be) and monotone,
                          experiments=["f7-reviews", "f7-reviews-followed", name, name + "-followed"],
                          core=counted,
-                         note=f"break: value Q52 - Q4 {v52['est']:+.0f} [{v52['lo']:+.0f}, {v52['hi']:+.0f}]; "
+                         note=f"break: value Q52 - Q4 {v52['est']:+.0f} [{v52['lo']:+.0f}, {v52['hi']:+.0f}], "
+                              "steps " + ", ".join(f"{x['est']:+.0f} [{x['lo']:+.0f}, {x['hi']:+.0f}]" for x in steps)
+                              + "; "
                               "value by Q (none, " + ", ".join(str(q) for q in F7_Q) + "): " + ", ".join(
                                   f"{np.mean(vb[c]):.0f}" for c in ["none"] + [f"q{q}" for q in F7_Q])
                               + "; " + open_note + "; " + kill_note))
@@ -1251,22 +1268,23 @@ def f9(ctx, figdir):
     d = ctx.run(F9, R)
     names, ms = mobilised_share(d)
     m02 = ms[names.index("s_min_0.2")]
-    dbic = st.gmm_bic(m02, 1) - st.gmm_bic(m02, 2)
+    dip, pdip = st.dip_test(m02)
     out = []
     bc = ctx.run("tests/patterns/f9-break-no-cascade.yaml", R)
     nb, mb = mobilised_share(bc)
     mb = mb[0]
-    dbic_b = st.gmm_bic(mb, 1) - st.gmm_bic(mb, 2)
+    dip_b, pdip_b = st.dip_test(mb)
     out.append(check("F9", "mobilisation at t_c + 8 is bimodal",
-                     "share of employees mobilised 8 weeks after the crisis, across replicates: BIC(1 component) - "
-                     "BIC(2 components) of a Gaussian mixture",
-                     default=dict(est=dbic, lo=math.nan, hi=math.nan), criterion="> 10 (two components strongly preferred)",
-                     holds=dbic > 10, brk="sigma_theta = 0.02, mu_theta = 0.9 above beta_U U_c = 0.6 (U_c = 0.2)",
-                     break_value=dict(est=dbic_b, lo=math.nan, hi=math.nan),
-                     break_criterion="unimodal (difference <= 10) and median share < 0.05",
-                     broken=dbic_b <= 10 and float(np.median(mb)) < 0.05,
+                     "share of employees mobilised 8 weeks after the crisis, across replicates: p-value of Hartigan's "
+                     "dip test of unimodality (the dip in the note)",
+                     default=dict(est=pdip, lo=math.nan, hi=math.nan), criterion="p < 0.05",
+                     holds=pdip < 0.05, brk="sigma_theta = 0.02, mu_theta = 0.9 above beta_U U_c = 0.6 (U_c = 0.2)",
+                     break_value=dict(est=pdip_b, lo=math.nan, hi=math.nan),
+                     break_criterion="unimodal (p >= 0.05) and median share < 0.05",
+                     broken=pdip_b >= 0.05 and float(np.median(mb)) < 0.05,
                      experiments=["f9-crisis", "f9-break-no-cascade"],
-                     note=f"mobilised share: defaults median {np.median(m02):.3f} (range {m02.min():.3f}-{m02.max():.3f}); "
+                     note=f"dip {dip:.4f} under the defaults, {dip_b:.4f} in the break; "
+                          f"mobilised share: defaults median {np.median(m02):.3f} (range {m02.min():.3f}-{m02.max():.3f}); "
                           f"break median {np.median(mb):.3f} (range {mb.min():.3f}-{mb.max():.3f}); defaults: share of "
                           f"replicates with more than half mobilised {np.mean(m02 > 0.5):.2f}, with at most 0.45 (the "
                           f"struck organisation, 0.40, and a few more) {np.mean(m02 <= 0.45):.2f}"))
@@ -1535,8 +1553,9 @@ def f12(ctx, figdir):
     hb, mu, formed, imposed = holdback_share(d)
     share = ratio_ci(hb, mu)
     out = [check("F12", "mandate: formation by the deadline", "share of replicates with the mandated collaboration formed",
-                 default=dict(est=float(np.mean(formed > 0)), lo=math.nan, hi=math.nan), criterion="= 1",
-                 holds=bool(np.all(formed > 0)), experiments=["rud-mandate"],
+                 default=dict(est=float(np.mean(formed > 0)), lo=math.nan, hi=math.nan),
+                 criterion="= 1, and the share imposed at the deadline > 0",
+                 holds=bool(np.all(formed > 0)) and imposed.sum() > 0, experiments=["rud-mandate"],
                  note=f"imposed at the deadline: {imposed.sum() / max(formed.sum(), 1):.2f} of mandated collaborations"),
            check("F12", "mandate: hold-back share", "municipalities that held back / partner municipalities",
                  default=share, criterion="CI inside [0.05, 0.15] (target 0.08)",
@@ -1760,8 +1779,10 @@ def e8(ctx, figdir):
     res["points"] = int(len(m))
     res["points_defined"] = int(ok.sum())
     res["share_sf_wins"] = float(np.mean(m[ok] < 0))
-    res["share_sf_wins_significant"] = float(np.mean(m[ok] + 1.96 * se[ok] < 0))
-    res["share_nf_wins_significant"] = float(np.mean(m[ok] - 1.96 * se[ok] > 0))
+    # Significance at a point: a two-sided 95% t interval over its replicates (n - 1 degrees of freedom).
+    tq = scipy.stats.t.ppf(0.975, np.maximum(n[ok], 2) - 1)
+    res["share_sf_wins_significant"] = float(np.mean(m[ok] + tq * se[ok] < 0))
+    res["share_nf_wins_significant"] = float(np.mean(m[ok] - tq * se[ok] > 0))
     res["share_sf_wins_opportunity"] = float(np.mean(mo < 0))
     res["delta_quantiles"] = np.nanquantile(m, [0, 0.1, 0.5, 0.9, 1]).tolist()
     full = {k: (float(X[:, j].min()), float(X[:, j].max())) for j, k in enumerate(keys)}
@@ -1773,6 +1794,10 @@ def e8(ctx, figdir):
                        base_density=float(y.mean()), peeled=dict(support=box[0], density=box[1],
                                                                  restrictions=len(st.restricted(box[2], full))))
     res["prim_trajectory"] = [(t[0], t[1]) for t in traj]
+    # The meta-pattern holds when each mode wins significantly somewhere and PRIM finds a box where
+    # structure-first wins at most of its points.
+    res["holds"] = bool(res["share_sf_wins_significant"] > 0 and res["share_nf_wins_significant"] > 0 and
+                        sup > 0 and den > 0.5)
     # a simpler two-parameter box for plain words: the densest box on the two strongest restrictions
     corr = {k: float(np.corrcoef(X[ok, j], m[ok])[0, 1]) for j, k in enumerate(keys)}
     res["correlation"] = corr
@@ -2026,9 +2051,12 @@ def write_e8(w, e, figrel):
     q = e["delta_quantiles"]
     w(f"- Delta ranges from {q[0]:+.2f} to {q[4]:+.2f} (median {q[2]:+.2f}; 10% / 90%: {q[1]:+.2f} / {q[3]:+.2f}).")
     w(f"- Structure-first wins (Delta < 0) at **{100 * e['share_sf_wins']:.0f}%** of the points "
-      f"({100 * e['share_sf_wins_significant']:.0f}% with Delta + 1.96 se < 0); network-first wins significantly at "
-      f"{100 * e['share_nf_wins_significant']:.0f}%. **The sign of the difference varies across the space: the "
-      "conclusion is not hard-wired.**")
+      f"({100 * e['share_sf_wins_significant']:.0f}% significantly: the point's 95% t interval over its replicates "
+      f"lies below 0); network-first wins significantly at {100 * e['share_nf_wins_significant']:.0f}%. "
+      + ("**The sign of the difference varies across the space, significantly both ways: the conclusion is not "
+         "hard-wired.**" if e["share_sf_wins_significant"] > 0 and e["share_nf_wins_significant"] > 0 else
+         "**The sign of the difference does not vary significantly across the space: the meta-pattern does not "
+         "hold.**"))
     w(f"- Per opportunity (fizzled initiatives count as failures) structure-first wins at "
       f"{100 * e['share_sf_wins_opportunity']:.0f}% of the points.")
     w("")
@@ -2434,7 +2462,9 @@ def main(argv=None):
     print(f"patterns: {len(s['held'])} of {len(s['held']) + len(s['not_held'])} hold under the defaults "
           f"(not: {', '.join(s['not_held']) or 'none'}); {s['broken']} of {s['breaks']} break regimes break as "
           f"expected ({elapsed / 60:.1f} min); {os.path.relpath(a.doc, ROOT)} written")
-    ok = not s["not_held"] and s["broken"] == s["breaks"]
+    ok = not s["not_held"] and s["broken"] == s["breaks"] and results.get("e8", {}).get("holds", True)
+    if not results.get("e8", {}).get("holds", True):
+        print("patterns: E8, the meta-pattern, does not hold (see the E8 section)")
     return 0 if ok or a.allow_fail else 1
 
 

@@ -7,6 +7,7 @@ intervals come from a percentile bootstrap over replicates (10,000 resamples, th
 convention), resampling the same replicate indices for every condition.
 """
 import math
+import subprocess
 
 import h5py
 import numpy as np
@@ -159,38 +160,22 @@ def discrete_hazard(event_age, censor_age, width=4, bins=None):
     return starts, h, risk, events
 
 
-# --- mixtures ---------------------------------------------------------------------------------------------
+# --- unimodality -----------------------------------------------------------------------------------------
 
-def gmm_bic(x, k, iters=500, seed=0):
-    """BIC of a k-component one-dimensional Gaussian mixture fitted by EM (several starts; the
-    variances are floored at 1e-6 of the data's range squared so a component cannot collapse)."""
+def dip_test(x):
+    """Hartigan & Hartigan's (1985) dip test of unimodality, by R's diptest package (Debian's
+    r-cran-diptest, the reference implementation): (dip, p). The p-value interpolates the dip's
+    distribution under the uniform, the least favourable unimodal law. Data that are all equal
+    are unimodal: (0, 1)."""
     x = np.asarray(x, float)
     x = x[np.isfinite(x)]
-    n = x.size
-    span = max(np.ptp(x), 1e-9)
-    floor = (1e-3 * span) ** 2
-    best = -np.inf
-    rng = np.random.default_rng(seed)
-    for start in range(10):
-        mu = np.quantile(x, (np.arange(k) + 0.5) / k) if start == 0 else rng.choice(x, k, replace=False)
-        var = np.full(k, max(np.var(x), floor))
-        w = np.full(k, 1.0 / k)
-        ll_old = -np.inf
-        for _ in range(iters):
-            dens = w * np.exp(-(x[:, None] - mu) ** 2 / (2 * var)) / np.sqrt(2 * np.pi * var)
-            tot = dens.sum(axis=1) + 1e-300
-            ll = np.log(tot).sum()
-            r = dens / tot[:, None]
-            nk = r.sum(axis=0) + 1e-12
-            w = nk / n
-            mu = (r * x[:, None]).sum(axis=0) / nk
-            var = np.maximum((r * (x[:, None] - mu) ** 2).sum(axis=0) / nk, floor)
-            if abs(ll - ll_old) < 1e-9 * (1 + abs(ll)):
-                break
-            ll_old = ll
-        best = max(best, ll)
-    params = 3 * k - 1
-    return -2 * best + params * math.log(n)
+    if x.size < 4 or np.ptp(x) == 0:
+        return 0.0, 1.0
+    script = "suppressMessages(library(diptest)); t <- dip.test(scan(file('stdin'), quiet = TRUE)); " \
+             "cat(sprintf('%.17g %.17g', t$statistic, t$p.value))"
+    out = subprocess.run(["Rscript", "-e", script], input=" ".join(repr(float(v)) for v in x), text=True,
+                         capture_output=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
 
 
 # --- scenario discovery -------------------------------------------------------------------------------------

@@ -83,14 +83,16 @@ def test_f1_trust_higher_under_network_first(default_file):
 
 def test_structure_first_trust_dips_during_negotiation(default_file):
     """The structure-first participants' cross-organisation trust falls below where it started
-    while teams negotiate (conflict), before wins rebuild it."""
+    while teams negotiate (conflict), before wins rebuild it: per replicate, weeks 1-4 minus the
+    negotiation window (weeks 8-26), both fixed in advance, so a flat or rising trajectory fails."""
     with h5py.File(default_file, "r") as f:
         names = condition_names(f)
         tp = f["trust_participants"][()][names.index("structure_first")]  # (replicate, time)
-    early = np.nanmean(tp[:, 1:5])  # the first weeks of the first teams
-    trough = np.nanmin(np.nanmean(tp[:, 1:53], axis=0))
-    print(f"SF participants' trust: start {early:.3f}, lowest in year 1 {trough:.3f}")
-    assert trough < early
+    with np.errstate(all="ignore"):
+        drop = np.nanmean(tp[:, 1:5], axis=1) - np.nanmean(tp[:, 8:27], axis=1)
+    m, lo, hi = mean_ci(drop)
+    print(f"SF participants' trust, weeks 1-4 minus weeks 8-26: {m:+.4f} [{lo:+.4f}, {hi:+.4f}]")
+    assert lo > 0
 
 
 def test_base_rates_in_soft_target(default_file):
