@@ -88,7 +88,8 @@ void project_draw(model *m, project *pj) {
         pj->P[i] = 0;
     }
     double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    pj->T_target = W / (p->n_target * H_ref * p->plan_eff);
+    double T_target = W / (p->n_target * H_ref * p->plan_eff);
+    for (int i = 0; i < pj->n_dom; i++) pj->rate[i] = pj->W[i] / T_target;
     pj->K = (int)p->K;
     /* Milestone boundaries: the first one qw times a regular step, the rest evenly spaced. */
     pj->b[0] = 0;
@@ -297,21 +298,25 @@ void project_form_network_first(model *m, project *pj, int need_span) {
     for (uint32_t round = 0; round < (uint32_t)p->tau_rec && pj->n_mem < (int)p->n_max; round++)
         project_recruit_round(m, pj, round, 0, 0);
     intervention_recruit(m, pj);
-    if (pj->n_mem < (int)p->n_min || (need_span && !spans_partners(m, pj))) {
+    /* A mandated region cannot fizzle: it starts with whoever joined, and the state assigns the
+     * missing partners at the deadline (S19). */
+    int obliged = pj->formation == FORM_MANDATED_WHAT_NOT_HOW;
+    if ((pj->n_mem < (int)p->n_min && !obliged) || (need_span && !spans_partners(m, pj))) {
         project_end(m, pj, OUTCOME_FIZZLED);
         return;
     }
     pj->rec.launch = m->t;
-    pj->rec.team_launch = pj->n_mem;
     pj->omega = p->omega_NF;
     pj->S = pj->S_goal = pj->formation == FORM_CRISIS ? p->S_min : p->S_NF0;
+    int from_start = (int)p->cons_timing == 1 && pj->formation == FORM_NETWORK_FIRST;
+    if (from_start) pj->S = pj->S_goal = p->S_cons; /* structure from the start, no exploration */
     pj->status = PS_EXPLORING;
     intervention_launch(m, pj);
+    pj->rec.team_launch = pj->n_mem; /* with an appointed leader */
     if (pj->champion < 0) project_seek_champion(m, pj); /* an appointed leader stays the champion */
     pj->E = project_initial_momentum(m, pj);
-    if ((int)p->cons_timing == 1 && pj->formation == FORM_NETWORK_FIRST) {
-        /* structure from the start: full-scope negotiation, no exploration */
-        pj->S = pj->S_goal = p->S_cons;
+    if (from_start) {
+        /* full-scope negotiation, no exploration */
         pj->explored = 1;
         pj->rec.explored = m->t;
         project_start_negotiation(m, pj, 1);

@@ -234,6 +234,7 @@ static double team_motivation(const model *m, const project *pj) {
 void intervention_handover(model *m, project *pj) {
     const params *p = m->p;
     pj->handover_due = 0;
+    if (!project_is_active(pj)) return; /* it stalled or ended in the same week: nothing to hand over */
     project_rng(m, pj, RNG_HANDOVER, 0);
     pj->handed_over = 1;
     pj->rec.handover = m->t;

@@ -21,7 +21,6 @@ static void regional_share(project *pj, double kept, double total, double eps) {
         if (pj->W[d] < 1e-9) pj->W[d] = 1e-9;
         if (pj->P[d] > pj->W[d]) pj->P[d] = pj->W[d];
     }
-    if (s > 0) pj->T_target *= s;
     pj->rec.work *= s;
     pj->V *= pow(s, 1 + eps);
 }
@@ -180,7 +179,6 @@ static void start_mandate(model *m) {
         double scale = pj->n_part / 2.0; /* a regional task: the work of all partners */
         for (int d = 0; d < pj->n_dom; d++) pj->W[d] *= scale;
         pj->V *= scale;
-        pj->T_target *= scale;
         pj->rec.work *= scale;
         pj->rec.potential = pj->V;
         if (pj->formation == FORM_NETWORK_FIRST) { /* no mandate: no deadline, budget or structure */

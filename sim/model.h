@@ -98,7 +98,9 @@ typedef struct project {
     int n_part, part[SAMEN_MAX_PARTNERS]; /* partner organisations */
     int n_dom, dom[8];         /* required domains */
     double q[8], W[8], P[8];   /* weights, work and progress per domain (hours) */
-    double V, risk, g, T_target;
+    double rate[8];            /* planned weekly work per domain, W_pd / T_target at the draw (hours); a
+                                * rescope or a regional share changes the work, not the pace */
+    double V, risk, g;
     int K, k;                  /* milestones, won so far */
     double b[65];              /* milestone boundaries b[0] = 0 .. b[K] = 1 */
     double S, S_goal;          /* structure level and where it ramps to */

@@ -124,15 +124,25 @@ void project_start_negotiation(model *m, project *pj, int full_scope) {
     pj->neg_weeks = 0;
 }
 
-/* Power asymmetry Pi = 1 - 1 / (n * HHI) over the partners' power shares. */
-static double power_asymmetry(const model *m, const project *pj) {
-    double s = 0, hhi = 0;
-    for (int i = 0; i < pj->n_part; i++) s += m->orgs[pj->part[i]].power;
+/* The partner organisations at the table (S4): those with a member in the team. One whose people
+ * have all left, that withheld its task package, or that never joined a voluntary regional
+ * collaboration does not negotiate. Writes their power into power[] and returns how many. */
+static int at_table(const model *m, const project *pj, double *power) {
+    int n = 0;
     for (int i = 0; i < pj->n_part; i++) {
-        double x = m->orgs[pj->part[i]].power / s;
-        hhi += x * x;
+        int o = pj->part[i], present = 0;
+        for (int k = 0; k < pj->n_mem && !present; k++) present = m->ag.org[pj->mem[k].agent] == o;
+        if (present) power[n++] = m->orgs[o].power;
     }
-    return pj->n_part > 1 ? 1 - 1 / (pj->n_part * hhi) : 0;
+    return n;
+}
+
+/* Power asymmetry Pi = 1 - 1 / (n * HHI) over the power shares of the n organisations at the table. */
+static double power_asymmetry(const double *power, int n) {
+    double s = 0, hhi = 0;
+    for (int i = 0; i < n; i++) s += power[i];
+    for (int i = 0; i < n; i++) hhi += (power[i] / s) * (power[i] / s);
+    return n > 1 ? 1 - 1 / (n * hhi) : 0;
 }
 
 static void stall(model *m, project *pj, int reason) {
@@ -167,11 +177,14 @@ static void negotiate(model *m, project *pj, double Tx) {
     const params *p = m->p;
     if (pj->deadline >= 0 && m->t >= pj->deadline && mandate_deadline(m, pj)) return;
     project_rng(m, pj, RNG_NEGOTIATE, 0);
-    double Pi = power_asymmetry(m, pj);
+    double power[SAMEN_MAX_PARTNERS];
+    int n_table = at_table(m, pj, power);
+    double Pi = power_asymmetry(power, n_table);
     double scope = pj->full_scope ? 0 : p->a_scope;
     /* A mandate over an existing network saves part of the per-partner coordination cost (S19). */
     double a_n = p->a_n * (1 - pj->net_share);
-    double agree = sigm(p->a0 + scope + p->a_T_neg * (Tx - 0.5) - p->a_Pi * Pi - a_n * (pj->n_part - 2) + p->a_U * m->U);
+    double extra = n_table > 2 ? n_table - 2 : 0; /* partners beyond a pair */
+    double agree = sigm(p->a0 + scope + p->a_T_neg * (Tx - 0.5) - p->a_Pi * Pi - a_n * extra + p->a_U * m->U);
     double conflict = clip01(p->c0 * pj->omega * (Pi + p->eps0) * (1 - Tx));
     if (rng_bernoulli(m->r, conflict)) {
         pj->rec.conflicts++;
@@ -212,7 +225,7 @@ static void choose_streams(model *m, project *pj, const double *effort) {
         double need = (pj->W[d] - pj->P[d]) / pj->W[d];
         pull[d] = p->w_need == 1 ? need : p->w_need == 0 ? 1 : pow(need, p->w_need);
         seen[d] = see * need;
-        plan[d] = pj->W[d] / pj->T_target;
+        plan[d] = pj->rate[d];
         load[d] = 0;
     }
     for (int k = 0; k < pj->n_mem; k++) {
@@ -481,7 +494,7 @@ static void act(model *m, project *pj) {
         for (int k = 0; k < n; k++) X[pj->mem[k].stream] += effort[k] * skill(m, pj->mem[k].agent, pj->dom[pj->mem[k].stream]);
         double eff = (1 - p->o_over * pow(pj->S, p->gamma_over)) * (0.5 + 0.5 * pj->g);
         for (int d = 0; d < pj->n_dom; d++) {
-            double C = p->c_sat * pj->W[d] / pj->T_target;
+            double C = p->c_sat * pj->rate[d];
             double y = C > 0 ? C * (1 - exp(-X[d] / C)) : 0;
             pj->P[d] += y * eff;
             if (pj->P[d] > pj->W[d]) pj->P[d] = pj->W[d];
