@@ -67,6 +67,7 @@ void project_draw(model *m, project *pj) {
     rng_reset(r, m->seed, m->rep, pj->key, 0, RNG_OPP_DRAW, 0);
     double W = p->W_med * exp(gsl_ran_gaussian(r, p->W_sd));
     pj->V = W * p->v_ratio * exp(gsl_ran_gaussian(r, p->V_sd));
+    W *= 1 + p->ms_overhead * p->K; /* each milestone's overhead is work that adds no value */
     pj->risk = gsl_ran_beta(r, p->risk_a, p->risk_b);
     pj->g = p->g0_lo + (p->g0_hi - p->g0_lo) * gsl_rng_uniform(r);
     rng_reset(r, m->seed, m->rep, pj->key, 0, RNG_OPP_DRAW, 1);

@@ -182,8 +182,9 @@ static void review(model *m, project *pj) {
     pj->g += p->dg_cal * (1 - pj->g);
     if (pj->k > pj->k_rev) pj->E = clip01(pj->E + p->dE_rev);
     /* Behind plan: the bottleneck domain's projected remaining weeks at the pace since the last
-     * review (or the launch or restart: a review due while negotiating is not held). */
-    int since = m->t - (pj->t_rev > pj->rec.launch ? pj->t_rev : pj->rec.launch);
+     * review (or the launch or restart: a review due while negotiating is not held). Weeks worked:
+     * after the week of the last review or restart, or from the launch week on (it works too). */
+    int since = pj->t_rev > pj->rec.launch ? m->t - pj->t_rev : m->t - pj->rec.launch + 1;
     if (since < 1) since = 1;
     double projected = 0;
     for (int d = 0; d < pj->n_dom; d++) {

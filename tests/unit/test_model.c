@@ -4,6 +4,7 @@
 #include "model.h"
 #include "rng.h"
 #include "testhelp.h"
+#include <math.h>
 #include <stdlib.h>
 
 static scenario make_scenario(int horizon) {
@@ -58,6 +59,26 @@ static void test_common_random_numbers(scenario *sc) {
     }
     CHECK(same);
     run_result_free(&nf), run_result_free(&sf);
+}
+
+/* A per-milestone overhead (opportunity.milestone_overhead o) is work without value: the same
+ * opportunities arrive with work W (1 + K o) and the same potential value. */
+static void test_milestone_overhead(scenario *sc) {
+    run_result base, over;
+    run_simulate(sc, 0, 0, 1, &base);
+    params keep = sc->conditions[0].p;
+    sc->conditions[0].p.ms_overhead = 0.025;
+    run_simulate(sc, 0, 0, 1, &over);
+    sc->conditions[0].p = keep;
+    CHECK(base.n_projects == over.n_projects && base.n_projects > 0);
+    double grow = 1 + 0.025 * keep.K;
+    int same = 1;
+    for (int i = 0; i < base.n_projects && i < over.n_projects; i++) {
+        const project_record *x = &base.projects[i], *y = &over.projects[i];
+        same &= x->arrival == y->arrival && x->potential == y->potential && fabs(y->work - grow * x->work) < 1e-9 * y->work;
+    }
+    CHECK(same);
+    run_result_free(&base), run_result_free(&over);
 }
 
 static void test_state_machine(scenario *sc) {
@@ -201,6 +222,7 @@ int main(void) {
     scenario sc = make_scenario(156);
     test_reproducible(&sc);
     test_common_random_numbers(&sc);
+    test_milestone_overhead(&sc);
     test_state_machine(&sc);
     test_network(&sc);
     test_structure_first_quota(&sc);
