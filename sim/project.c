@@ -435,7 +435,8 @@ static void act(model *m, project *pj) {
     const params *p = m->p;
     int n = pj->n_mem;
     if (n == 0) {
-        stall(m, pj, 3);
+        /* An empty mandate waits for its deadline, when the state assigns members (S19). */
+        if (!(pj->deadline >= 0 && m->t < pj->deadline)) stall(m, pj, 3);
         return;
     }
     double *Tbar = xcalloc((size_t)n, sizeof(double)), *effort = xcalloc((size_t)n, sizeof(double));

@@ -173,8 +173,12 @@ def dip_test(x):
         return 0.0, 1.0
     script = "suppressMessages(library(diptest)); t <- dip.test(scan(file('stdin'), quiet = TRUE)); " \
              "cat(sprintf('%.17g %.17g', t$statistic, t$p.value))"
-    out = subprocess.run(["Rscript", "-e", script], input=" ".join(repr(float(v)) for v in x), text=True,
-                         capture_output=True, check=True).stdout.split()
+    try:
+        out = subprocess.run(["Rscript", "-e", script], input=" ".join(repr(float(v)) for v in x), text=True,
+                             capture_output=True, check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError) as e:
+        raise RuntimeError("the dip test needs R with the diptest package (make deps installs r-cran-diptest): "
+                           f"{getattr(e, 'stderr', None) or e}".strip()) from e
     return float(out[0]), float(out[1])
 
 

@@ -226,6 +226,32 @@ static void test_mandate(void) {
     scenario_free(&sc);
 }
 
+/* A what-not-how mandate cannot fizzle or dissolve before its deadline, however few people its
+ * network-first start reaches (sparse ties between the municipalities): formation by the deadline
+ * is 100% by construction (S19). */
+static void test_what_not_how_reaches_its_deadline(void) {
+    scenario sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
+                            "parameters: {network.cross_org_degree: 0.05, exit.base: 0.5, exit.engagement: 0.9}\n"
+                            "conditions:\n  what: {mandate.week: 10, mandate.deadline_weeks: 52, "
+                            "mandate.prescribe_structure: 0}\n");
+    int n = 0, ok = 1, small = 0;
+    for (int r = 0; r < 30; r++) {
+        run_result a;
+        run_simulate(&sc, 0, r, 1, &a);
+        const project_record *x = find(&a, 1000000);
+        if (x) {
+            n++;
+            ok &= x->formation == FORM_MANDATED_WHAT_NOT_HOW && x->launch == 10;
+            ok &= (x->stall < 0 || x->stall >= 62) && (x->end < 0 || x->end >= 62);
+            small += x->team_launch < 3;
+        }
+        run_result_free(&a);
+    }
+    CHECK_MSG(n == 30 && ok, "%d regions, all launched and present at the deadline: %d", n, ok);
+    CHECK_MSG(small > 0, "regions that started with fewer than 3 members: %d (the case under test)", small);
+    scenario_free(&sc);
+}
+
 /* Formal hours a membership is paid for are worked: the state's budget adds to every mandated
  * member's week (here the negotiation weeks after the mandate, before any outcome differs), and
  * job-bank hours add to a job-bank member's work (same worlds, same draws). */
@@ -347,6 +373,7 @@ int main(void) {
     test_review_handover_revival();
     test_crisis();
     test_mandate();
+    test_what_not_how_reaches_its_deadline();
     test_funded_hours_are_worked();
     return TEST_REPORT("intervention");
 }
