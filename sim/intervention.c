@@ -345,11 +345,13 @@ void intervention_stalled(model *m, project *pj) {
     pj->deadline = -1;
     pj->net_share = 0; /* no longer a mandate */
     pj->ch_vacant_until = 0;
+    int peak = pj->rec.team_peak;
     project_add_member(m, pj, seed, 0, 0);
     for (uint32_t round = 0; round < (uint32_t)p->tau_rec && pj->n_mem < (int)p->n_max; round++)
         project_recruit_round(m, pj, 100 + round, 0, 0);
-    if (pj->n_mem < (int)p->n_min) {
+    if (pj->n_mem < (int)p->n_min) { /* too few: no restart, and no team that counts */
         project_release_all(m, pj);
+        pj->rec.team_peak = peak;
         return;
     }
     pj->rec.revived = m->t;
