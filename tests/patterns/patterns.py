@@ -2298,15 +2298,16 @@ HOLD = {
         "Handed-over collaborations fail only by stalling after the momentum drop; line staff's formal hours and "
         "domain skill speed up the work and offset part of the loss",
     ("F12", "mandate - voluntary value changes sign with scale"):
-        "The sign changes the other way round. At |O| = 3 it turns on the state's budget: mandated members work "
-        "structure.formal_hours + mandate.budget_hours (4 + 2 h a week, the brief's R_mand), half as many formal "
-        "hours again; f12-scale-3.yaml with --set mandate.budget_hours=0 gives -56 [-87, -25] (400 replicates), so "
-        "a mandate that funds no extra time loses at small scale. At |O| = 12 the mandated regional service takes "
-        "on the whole region's task (on average 2,900 h of work, against 790 h for the voluntary team, whose task "
-        "shrinks to the municipalities it reaches) at an ordinary collaboration's planned pace (S19), so 5% of the "
-        "mandated services complete within five years against 65% of the voluntary ones (400 replicates); scale "
-        "economies (epsilon = 0.2) raise the value of a completed regional service, not its pace. A regional "
-        "service planned and staffed in proportion to its task would be the mechanism to test next",
+        "The sign changes the other way round, and it turns on the state's budget rather than on scale. Mandated "
+        "members work structure.formal_hours + mandate.budget_hours (4 + 2 h a week, the brief's R_mand); "
+        "f12-scale-3.yaml with --set mandate.budget_hours=0 gives -56 [-87, -25]. At |O| = 12 the mandated "
+        "regional service takes on the whole region's task (on average 2,900 h of work, against 790 h for the "
+        "voluntary team, whose task shrinks to the municipalities it reaches) at an ordinary collaboration's "
+        "planned pace (S19), so 5% of the mandated services complete within five years against 65% of the "
+        "voluntary ones. Over ten years (--set horizon=520) the funded mandate wins at both scales (+100 "
+        "[+41, +160] at 3, +70 [+28, +114] at 12) and an unfunded one loses at both (-36 [-90, +18] and -37 "
+        "[-69, -4]): scale economies (epsilon = 0.2) raise the value of a completed regional service but do not "
+        "decide the sign (all 400 replicates)",
     ("F12", "mandate: hold-back share"):
         "a_h0 should be set to the value the calibration sweep below gives for 8%",
 }
