@@ -431,12 +431,17 @@ void project_act(model *m, project *pj) {
         pj->rec.momentum_after_handover = pj->E;
 }
 
+/* A mandate's collaboration is held together until its deadline week (S19): it does not stall
+ * before, even with too few members or an empty team (the state assigns members then). */
+static int held_until_deadline(const model *m, const project *pj) {
+    return pj->deadline >= 0 && m->t < pj->deadline;
+}
+
 static void act(model *m, project *pj) {
     const params *p = m->p;
     int n = pj->n_mem;
     if (n == 0) {
-        /* An empty mandate waits for its deadline, when the state assigns members (S19). */
-        if (!(pj->deadline >= 0 && m->t < pj->deadline)) stall(m, pj, 3);
+        if (!held_until_deadline(m, pj)) stall(m, pj, 3);
         return;
     }
     double *Tbar = xcalloc((size_t)n, sizeof(double)), *effort = xcalloc((size_t)n, sizeof(double));
@@ -553,7 +558,7 @@ static void act(model *m, project *pj) {
     if (pj->champion >= 0 && pj->ch_appointed != project_designated_now(m, pj)) pj->champion = -1;
     if (pj->champion < 0 && m->t >= pj->ch_vacant_until) project_seek_champion(m, pj);
     /* S10 stall (a mandate's team is held together until its deadline week, agreed or not). */
-    int held = pj->deadline >= 0 && m->t < pj->deadline;
+    int held = held_until_deadline(m, pj);
     pj->low_weeks = pj->E < p->E_stall ? pj->low_weeks + 1 : 0;
     if (pj->low_weeks >= (int)p->tau_stall && !held) stall(m, pj, 2);
     else if (pj->n_mem < (int)p->n_min && !held) stall(m, pj, 3);
