@@ -88,9 +88,6 @@ void project_draw(model *m, project *pj) {
         if (pj->W[i] < 1e-9) pj->W[i] = 1e-9;
         pj->P[i] = 0;
     }
-    double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    double T_target = W / (p->n_target * H_ref * p->plan_eff);
-    for (int i = 0; i < pj->n_dom; i++) pj->rate[i] = pj->W[i] / T_target;
     pj->K = (int)p->K;
     /* Milestone boundaries: the first one qw times a regular step, the rest evenly spaced. */
     pj->b[0] = 0;
@@ -98,9 +95,21 @@ void project_draw(model *m, project *pj) {
     for (int k = 1; k <= pj->K; k++) pj->b[k] = first + (1 - first) * (k - 1) / (pj->K > 1 ? pj->K - 1 : 1);
     pj->b[pj->K] = 1;
     pj->rec.work = W;
+    project_plan_team(m, pj, p->n_target);
     pj->rec.potential = pj->V;
     pj->rec.partners = pj->n_part;
     pj->rec.domains = pj->n_dom;
+}
+
+/* The plan: a team of `team` persons at their reference hours and the planned efficiency sets each
+ * stream's weekly pace rate_d = W_pd / T_target, T_target = W_p / (team H_ref plan_eff) (S1), W_p the
+ * work drawn (rec.work). */
+void project_plan_team(model *m, project *pj, double team) {
+    const params *p = m->p;
+    double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
+    double T_target = pj->rec.work / (team * H_ref * p->plan_eff);
+    pj->team_plan = team;
+    for (int i = 0; i < pj->n_dom; i++) pj->rate[i] = pj->W[i] / T_target;
 }
 
 project *project_new(model *m, uint32_t key, int id) {
@@ -146,7 +155,7 @@ void project_arrive(model *m) {
 static int understaffed(const model *m, const project *pj, int d) {
     for (int i = 0; i < pj->n_dom; i++) {
         if (pj->dom[i] != d) continue;
-        int want = (int)lround(m->p->n_target * pj->q[i]);
+        int want = (int)lround(pj->team_plan * pj->q[i]);
         if (want < 1) want = 1;
         int have = 0;
         for (int j = 0; j < pj->n_mem; j++) have += m->ag.dom[pj->mem[j].agent] == d;

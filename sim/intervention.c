@@ -143,7 +143,7 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
 void intervention_recruit(model *m, project *pj) {
     const params *p = m->p;
     if (p->nudge_n > 0 && pj->n_mem > 0) project_recruit_round(m, pj, 0, p->nudge_dtheta, (int)p->nudge_n);
-    if (jobbank_open(m)) jobbank_post(m, pj, -1, (int)p->n_target, 0);
+    if (jobbank_open(m)) jobbank_post(m, pj, -1, (int)lround(pj->team_plan), 0);
 }
 
 void intervention_top_up(model *m, project *pj) {
@@ -194,7 +194,7 @@ static void review(model *m, project *pj) {
         if (weeks > projected) projected = weeks;
     }
     double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    double plan = pj->rec.work / (p->n_target * H_ref * p->rev_eff);
+    double plan = pj->rec.work / (pj->team_plan * H_ref * p->rev_eff);
     double planned_left = plan - age > p->Q_rev ? plan - age : p->Q_rev;
     if (projected > p->kappa_kill * planned_left) {
         if (pj->E < p->E_kill) {

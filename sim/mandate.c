@@ -176,10 +176,11 @@ static void start_mandate(model *m) {
         pj->formation = p->mand_vol ? FORM_NETWORK_FIRST : p->prescribe ? FORM_MANDATED : FORM_MANDATED_WHAT_NOT_HOW;
         pj->rec.formation = pj->formation;
         project_draw(m, pj);
-        double scale = pj->n_part / 2.0; /* a regional task: the work of all partners */
+        double scale = pj->n_part / 2.0; /* a regional task: the work of all partners, and their staff */
         for (int d = 0; d < pj->n_dom; d++) pj->W[d] *= scale;
         pj->V *= scale;
         pj->rec.work *= scale;
+        project_plan_team(m, pj, scale * p->n_target);
         pj->rec.potential = pj->V;
         if (pj->formation == FORM_NETWORK_FIRST) { /* no mandate: no deadline, budget or structure */
             project_form_network_first(m, pj, 0);

@@ -98,6 +98,8 @@ typedef struct project {
     int n_part, part[SAMEN_MAX_PARTNERS]; /* partner organisations */
     int n_dom, dom[8];         /* required domains */
     double q[8], W[8], P[8];   /* weights, work and progress per domain (hours) */
+    double team_plan;          /* the team the plan assumes (persons): structure.team_target, x partners / 2
+                                * for a regional task (S19) */
     double rate[8];            /* planned weekly work per domain, W_pd / T_target at the draw (hours); a
                                 * rescope or a regional share changes the work, not the pace */
     double V, risk, g;
@@ -203,6 +205,7 @@ void net_cross_trust(model *m, double *mean, int *count);
 void project_arrive(model *m);             /* this week's opportunities: formation */
 project *project_new(model *m, uint32_t key, int id); /* an empty collaboration record */
 void project_draw(model *m, project *pj);  /* S1: domains, work, value, plan (partners kept if set) */
+void project_plan_team(model *m, project *pj, double team); /* S1: the planned team and pace */
 void project_form_network_first(model *m, project *pj, int need_span);
 void project_form_structure_first(model *m, project *pj);
 void project_add_member(model *m, project *pj, int a, double c, double formal);

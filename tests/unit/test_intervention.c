@@ -252,6 +252,31 @@ static void test_what_not_how_reaches_its_deadline(void) {
     scenario_free(&sc);
 }
 
+/* A regional task is planned for all its partners (S1, S19): its streams absorb partners / 2 times
+ * an ordinary opportunity's hours a week. At an ordinary plan no stream can deliver more than
+ * c_sat x 8 x 4 h x 0.6 = 28.8 h of work a week whatever its team gives, so the task could not be
+ * done in fewer than work / 28.8 weeks; a regional team of twelve with much slack time does it. */
+static void test_regional_task_is_planned_for_its_partners(void) {
+    scenario sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
+                            "parameters: {agents.slack_share: 0.6, network.cross_org_degree: 3}\n"
+                            "conditions:\n  voluntary: {mandate.week: 10, mandate.voluntary: 1}\n");
+    const params *p = &sc.conditions[0].p;
+    double ordinary = p->c_sat * p->n_target * p->H_fte * p->plan_eff;
+    int done = 0, faster = 0;
+    for (int r = 0; r < 20; r++) {
+        run_result a;
+        run_simulate(&sc, 0, r, 1, &a);
+        const project_record *x = find(&a, 1000000);
+        if (x && x->outcome == OUTCOME_COMPLETED) {
+            done++;
+            faster += x->end - x->launch + 1 < x->work / ordinary;
+        }
+        run_result_free(&a);
+    }
+    CHECK_MSG(faster > 0, "regional tasks done faster than an ordinary plan allows: %d of %d completed", faster, done);
+    scenario_free(&sc);
+}
+
 /* Formal hours a membership is paid for are worked: the state's budget adds to every mandated
  * member's week (here the negotiation weeks after the mandate, before any outcome differs), and
  * job-bank hours add to a job-bank member's work (same worlds, same draws). */
@@ -375,5 +400,6 @@ int main(void) {
     test_mandate();
     test_what_not_how_reaches_its_deadline();
     test_funded_hours_are_worked();
+    test_regional_task_is_planned_for_its_partners();
     return TEST_REPORT("intervention");
 }
