@@ -143,7 +143,10 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
 void intervention_recruit(model *m, project *pj) {
     const params *p = m->p;
     if (p->nudge_n > 0 && pj->n_mem > 0) project_recruit_round(m, pj, 0, p->nudge_dtheta, (int)p->nudge_n);
-    if (jobbank_open(m)) jobbank_post(m, pj, -1, (int)lround(pj->team_plan), 0);
+    /* Filled to the planned team, never beyond the largest team (S2). */
+    int want = (int)lround(pj->team_plan);
+    if (want > (int)p->n_max) want = (int)p->n_max;
+    if (jobbank_open(m)) jobbank_post(m, pj, -1, want, 0);
 }
 
 void intervention_top_up(model *m, project *pj) {

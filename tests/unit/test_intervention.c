@@ -253,17 +253,19 @@ static void test_what_not_how_reaches_its_deadline(void) {
 }
 
 /* A regional task is planned for all its partners (S1, S19): its streams absorb partners / 2 times
- * an ordinary opportunity's hours a week. At an ordinary plan no stream can deliver more than
- * c_sat x 8 x 4 h x 0.6 = 28.8 h of work a week whatever its team gives, so the task could not be
- * done in fewer than work / 28.8 weeks; a regional team of twelve with much slack time does it. */
+ * an ordinary opportunity's hours a week. At an ordinary plan the streams together cannot deliver
+ * more than c_sat x 8 x 4 h x 0.6 = 28.8 h of work a week (stream d its share q_d of that) whatever
+ * the team gives, so the task could not be done in fewer than work / 28.8 weeks (reviews are off:
+ * nothing rescopes it); a regional team of twelve with much slack time does it. */
 static void test_regional_task_is_planned_for_its_partners(void) {
     scenario sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
                             "parameters: {agents.slack_share: 0.6, network.cross_org_degree: 3}\n"
                             "conditions:\n  voluntary: {mandate.week: 10, mandate.voluntary: 1}\n");
     const params *p = &sc.conditions[0].p;
     double ordinary = p->c_sat * p->n_target * p->H_fte * p->plan_eff;
+    CHECK(p->H_fte > 0 && p->Q_rev == 0); /* the bound's premises */
     int done = 0, faster = 0;
-    for (int r = 0; r < 20; r++) {
+    for (int r = 0; r < 40; r++) {
         run_result a;
         run_simulate(&sc, 0, r, 1, &a);
         const project_record *x = find(&a, 1000000);
@@ -274,6 +276,21 @@ static void test_regional_task_is_planned_for_its_partners(void) {
         run_result_free(&a);
     }
     CHECK_MSG(faster > 0, "regional tasks done faster than an ordinary plan allows: %d of %d completed", faster, done);
+    scenario_free(&sc);
+    /* A larger plan does not lift the largest team: the job bank fills a regional team to at most
+     * recruit.team_max. */
+    sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
+                   "parameters: {jobbank.on: 1, jobbank.scope: all_partners}\n"
+                   "conditions:\n  voluntary: {mandate.week: 10, mandate.voluntary: 1}\n");
+    int launched = 0, capped = 1;
+    for (int r = 0; r < 10; r++) {
+        run_result a;
+        run_simulate(&sc, 0, r, 1, &a);
+        const project_record *x = find(&a, 1000000);
+        if (x && x->launch >= 0) launched++, capped &= x->team_launch <= (int)sc.conditions[0].p.n_max;
+        run_result_free(&a);
+    }
+    CHECK_MSG(launched > 0 && capped, "%d regional teams launched, all within recruit.team_max: %d", launched, capped);
     scenario_free(&sc);
 }
 
