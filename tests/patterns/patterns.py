@@ -377,6 +377,23 @@ def f2_analyse(path, seed=5):
     return res, S, Y
 
 
+def f2_end_break(S, Yb, rb, end):
+    """A break that should put the optimum at an end of S (0 or 1): value monotone toward END and S* = END.
+    Decided as: value at END minus the break's best other level has a paired CI that includes 0 or lies
+    above it, no step toward END falls significantly (paired CI < 0), and the inverted-U test fails.
+    Returns (broken, END minus the best other level, that level's index, the steps that fall)."""
+    i_end = int(np.argmin(np.abs(S - end)))
+    mb = Yb.mean(axis=1)
+    i_other = max((i for i in range(len(S)) if i != i_end), key=lambda i: mb[i])
+    de = est(st.paired_ci(Yb[i_end], Yb[i_other]))
+    steps = [est(st.paired_ci(Yb[i + 1], Yb[i]) if end > 0.5 else st.paired_ci(Yb[i], Yb[i + 1]))
+             for i in range(len(S) - 1)]
+    falls = [f"{S[i]:g}-{S[i + 1]:g}" for i, e_ in enumerate(steps) if ci_below(e_)]
+    still_u = ci_below(rb["b2"]) and rb["vertex"]["lo"] >= 0.15 and rb["vertex"]["hi"] <= 0.70 and \
+        ci_above(rb["left"]) and ci_below(rb["right"])
+    return ci_includes_or_above(de) and not falls and not still_u, de, i_other, falls
+
+
 def f2(ctx, figdir):
     def pilot(path):
         v = summ(path, "summary_value")
@@ -408,20 +425,26 @@ def f2(ctx, figdir):
             e, lo, hi, _ = st.bootstrap_stat(shift, min(Y.shape[1], Yb.shape[1]), seed=7, resamples=2000)
             de = dict(est=float(e), lo=float(lo), hi=float(hi))
             broken = ci_below(de)
+            extra = ""
             bcrit = "S* moves toward 0: paired difference of the vertex (break - defaults) CI < 0 (the brief's round-1 restatement)"
         else:
-            # the end the break should favour against the default's best interior level
+            # The brief: value monotone toward the end (non-increasing for S* = 0, non-decreasing for
+            # S* = 1) and S* at that end. Decided as: the end is not below the break's best other level
+            # (paired CI includes 0 or > 0), no step toward the end falls significantly, and the
+            # inverted-U test fails.
+            broken, de, i_other, falls = f2_end_break(S, Yb, rb, end)
             i_end = int(np.argmin(np.abs(S - end)))
             i_star = int(np.argmin(np.abs(S - res["best"])))
-            de = est(st.paired_ci(Yb[i_end], Yb[i_star]))
-            still_u = ci_below(rb["b2"]) and rb["vertex"]["lo"] >= 0.15 and rb["vertex"]["hi"] <= 0.70 and \
-                ci_above(rb["left"]) and ci_below(rb["right"])
-            broken = ci_includes_or_above(de) and not still_u
-            bcrit = (f"value at S = {end:g} minus value at the default optimum S = {res['best']:g}: CI "
-                     "includes 0 or > 0, and the inverted-U test fails")
+            vs_default = est(st.paired_ci(Yb[i_end], Yb[i_star]))
+            bcrit = (f"S* = {end:g}: value at S = {end:g} minus the break's best other level CI includes 0 or > 0, "
+                     f"no step toward S = {end:g} with CI < 0, and the inverted-U test fails")
+            extra = (f"; the break's best other level S = {S[i_other]:g}; steps toward S = {end:g} with CI < 0: "
+                     f"{'none' if not falls else ', '.join(falls)}; S = {end:g} against the default optimum "
+                     f"S = {res['best']:g}: {vs_default['est']:+.0f} [{vs_default['lo']:+.0f}, {vs_default['hi']:+.0f}]")
         out.append(check(
             "F2", "inverted U of value in S",
-            "quadratic fit of mean 5-year value over S = 0, 0.1, ..., 1 (bootstrap over replicates): b2, vertex S*, "
+            "quadratic fit of mean 5-year total value (delivery and operation) over S = 0, 0.1, ..., 1 (bootstrap "
+            "over replicates): b2, vertex S*, "
             "two-lines slopes either side of S*",
             default=dict(res["b2"]),
             criterion="b2 CI < 0, S* CI inside [0.15, 0.70], left slope CI > 0, right slope CI < 0",
@@ -432,7 +455,7 @@ def f2(ctx, figdir):
                   f"{res['right']['est']:+.0f} [{res['right']['lo']:+.0f}, {res['right']['hi']:+.0f}]; break: "
                   f"b2 {rb['b2']['est']:+.0f} [{rb['b2']['lo']:+.0f}, {rb['b2']['hi']:+.0f}], S* "
                   f"{rb['vertex']['est']:.2f} [{rb['vertex']['lo']:.2f}, {rb['vertex']['hi']:.2f}], best level "
-                  f"{rb['best']:g}")))
+                  f"{rb['best']:g}" + extra)))
     hh = np.array(res["herding"])
     mono = bool(np.all(np.diff(hh) < 0))
     out.append(check("F2", "herding index falls monotonically with S",
@@ -1231,19 +1254,25 @@ def f8(ctx, figdir):
     # the leader's novelty and lower fit.
     sd = value_spread(d)
     zero = est(st.paired_ci(v["cross_domain_nu0"], v["inside_leader"]))
+    zero_fit = est(st.paired_ci(fit["cross_domain_nu0"], fit["inside_leader"]))
     for nu in ("0.2", "0.5"):
         m = est(st.paired_ci(v[f"cross_domain_nu{nu}"], v["inside_leader"]))
         sp = est(st.paired_ci(sd[f"cross_domain_nu{nu}"], sd["inside_leader"]))
         mn = est(st.paired_ci(v[f"cross_domain_nu{nu}"], v["none"]))
         out.append(check("F8", f"cross-domain leadership (nu = {nu}): mean and spread of value",
-                         "paired differences against a leader from inside the domains: 5-year value (and the "
-                         "standard deviation of value over collaborations in the note)", default=m,
+                         "paired differences against a leader from inside the domains: 5-year total value, "
+                         "delivery and operation (and the standard deviation of value over collaborations in the "
+                         "note)", default=m,
                          criterion="value CI > 0 and spread CI > 0", holds=ci_above(m) and ci_above(sp),
                          brk="nu = 0" if nu == "0.2" else None, break_value=zero if nu == "0.2" else None,
-                         break_criterion="value CI includes 0 or < 0 (leadership only lowers fit)" if nu == "0.2" else None,
-                         broken=ci_includes_or_below(zero) if nu == "0.2" else None, experiments=["f8-job-bank"],
+                         break_criterion="value CI includes 0 or < 0, and fit at launch CI < 0 (leadership only "
+                                         "lowers fit)" if nu == "0.2" else None,
+                         broken=ci_includes_or_below(zero) and ci_below(zero_fit) if nu == "0.2" else None,
+                         experiments=["f8-job-bank"],
                          note=f"spread {sp['est']:+.1f} [{sp['lo']:+.1f}, {sp['hi']:+.1f}]; value against no "
-                              f"appointed leader {mn['est']:+.0f} [{mn['lo']:+.0f}, {mn['hi']:+.0f}]"))
+                              f"appointed leader {mn['est']:+.0f} [{mn['lo']:+.0f}, {mn['hi']:+.0f}]"
+                              + (f"; at nu = 0 fit at launch {zero_fit['est']:+.3f} [{zero_fit['lo']:+.3f}, "
+                                 f"{zero_fit['hi']:+.3f}]" if nu == "0.2" else "")))
     bar_figure(bars, "success: job bank - none", "F8: the job bank", os.path.join(figdir, "f8.png"), 10)
     return out, dict(replicates=rinfo, figure="f8.png")
 
@@ -1402,9 +1431,13 @@ F10 = "tests/patterns/f10-failure-culture.yaml"
 
 
 def f10_year1(path):
+    """Per condition, per replicate: collaborations launched and failed milestone attempts in year 1, from
+    a run with horizon 52 (the same run cut at week 52: a shorter horizon only drops weeks), so a failure
+    counts only when it happens in weeks 1-52."""
     P = project_table(path, ["launch", "failures", "id"])
     R = int(root_attr(path, "replicates"))
-    y1 = (P["launch"] >= 0) & (P["launch"] < 52) & (P["id"] < 1000000)
+    assert int(root_attr(path, "horizon")) == 52
+    y1 = (P["launch"] >= 0) & (P["id"] < 1000000)
     L = {n: per_rep_project_stat(P, i, R, y1, P["failures"], how="count") for i, n in enumerate(P["_names"])}
     F = {n: per_rep_project_stat(P, i, R, y1, P["failures"].astype(float), how="sum") for i, n in enumerate(P["_names"])}
     return L, F
@@ -1420,7 +1453,7 @@ def f10(ctx, figdir):
     a, b = "psi_0.8", "psi_0.2"
     late = est(st.paired_ci(V[a][:, -1], V[b][:, -1]))
     early = est(st.paired_ci(V[a][:, 52], V[b][:, 52]))
-    L, F = f10_year1(d)
+    L, F = f10_year1(ctx.run(F10, R, extra=("--set", "horizon=52"), label="f10-failure-culture-year1"))
     dl = est(st.paired_ci(L[a], L[b]))
     df = est(st.paired_ci(F[a], F[b]))
     bk = ctx.run("tests/patterns/f10-break-no-learning.yaml", R)
@@ -1439,11 +1472,12 @@ def f10(ctx, figdir):
                  holds=ci_below(early) and ci_above(late), brk="eta_L = 0 (no learning from failure)", break_value=eb,
                  break_criterion="no crossing", broken=not (ci_below(eb) and ci_above(lb)),
                  experiments=["f10-failure-culture", "f10-break-no-learning"]),
-           check("F10", "more initiatives in year 1", "psi 0.8 - 0.2: collaborations launched in weeks 0-51",
-                 default=dl, criterion="CI > 0", holds=ci_above(dl), experiments=["f10-failure-culture"]),
-           check("F10", "more failures in year 1", "psi 0.8 - 0.2: failed milestone attempts of the collaborations "
-                 "launched in year 1", default=df, criterion="CI > 0", holds=ci_above(df),
-                 experiments=["f10-failure-culture"]),
+           check("F10", "more initiatives in year 1", "psi 0.8 - 0.2: collaborations launched in weeks 1-52 (all "
+                 "launches, risky or not)",
+                 default=dl, criterion="CI > 0", holds=ci_above(dl), experiments=["f10-failure-culture-year1"]),
+           check("F10", "more failures in year 1", "psi 0.8 - 0.2: failed milestone attempts in weeks 1-52 (a run "
+                 "cut at week 52)", default=df, criterion="CI > 0", holds=ci_above(df),
+                 experiments=["f10-failure-culture-year1"]),
            check("F10", "higher mean skill by year 5", "psi 0.8 - 0.2: mean skill of all employees in their "
                  "primary domain at week 260 (summary skill_own_end), in thousandths of the skill scale", default=sk_own, criterion="CI > 0",
                  holds=ci_above(sk_own), experiments=["f10-failure-culture"],
@@ -1529,10 +1563,10 @@ def f11(ctx, figdir):
                       f"{np.nanmean(s['handover']):.3f}; retain core {np.nanmean(s['retain_core']):.3f}")]
     p = plt()
     fig, ax = p.subplots(figsize=(4.8, 3.2))
-    errbar(ax, [0, 1, 2], [r, rk, rb], fmt="o")
+    errbar(ax, [0, 1, 2], [r, rk, rr], fmt="o")
     ax.axhline(0.7, color="C3", ls=":", lw=1)
     ax.axhline(1, color="grey", lw=0.8)
-    ax.set_xticks([0, 1, 2], ["HANDOVER", "RETAIN_CORE", "break"])
+    ax.set_xticks([0, 1, 2], ["HANDOVER", "RETAIN_CORE", "break / no-change"])
     ax.set_ylabel("E 8 weeks after / E before")
     ax.set_title("F11: momentum at handover")
     fig.tight_layout()
@@ -2294,7 +2328,12 @@ HOLD = {
     ("F10", "more initiatives in year 1"):
         "A network-first seed takes an opportunity up with probability exp(-kappa r (1 - psi)) "
         "(culture.risk_aversion); with kappa = 0 every opportunity gets an initiative whatever the culture",
-    ("F10", "more failures in year 1"): "Follows from the take-up of risky opportunities (previous point)",
+    ("F10", "more failures in year 1"):
+        "A failure needs a milestone attempt, and a collaboration's first attempt comes late in its first year "
+        "(median 33 weeks from launch to the first win under either culture), so failed attempts within weeks "
+        "1-52 are rare: 0.088 per world at psi = 0.2 and 0.100 at 0.8 (623 replicates). The tolerant culture's "
+        "extra initiatives of year 1 (+0.31) fail later: over their lives (to week 260) the collaborations "
+        "launched in year 1 fail +0.21 [+0.13, +0.29] more often under psi = 0.8",
     ("F10", "higher mean skill by year 5"):
         "Skill is averaged over all employees; learning from failure (eta_L psi) and knowledge sharing reach only "
         "members of collaborations, so the difference is small (thousandths)",
