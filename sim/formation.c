@@ -152,10 +152,14 @@ void project_arrive(model *m) {
 
 /* --- S2 network-first ----------------------------------------------------------------------------------- */
 
+double project_team_aim(const model *m, const project *pj) {
+    return pj->team_plan < m->p->n_max ? pj->team_plan : m->p->n_max;
+}
+
 static int understaffed(const model *m, const project *pj, int d) {
     for (int i = 0; i < pj->n_dom; i++) {
         if (pj->dom[i] != d) continue;
-        int want = (int)lround(pj->team_plan * pj->q[i]);
+        int want = (int)lround(project_team_aim(m, pj) * pj->q[i]);
         if (want < 1) want = 1;
         int have = 0;
         for (int j = 0; j < pj->n_mem; j++) have += m->ag.dom[pj->mem[j].agent] == d;

@@ -143,15 +143,12 @@ static void jobbank_post(model *m, project *pj, int domain, int want, uint32_t s
 void intervention_recruit(model *m, project *pj) {
     const params *p = m->p;
     if (p->nudge_n > 0 && pj->n_mem > 0) project_recruit_round(m, pj, 0, p->nudge_dtheta, (int)p->nudge_n);
-    /* Filled to the planned team, never beyond the largest team (S2). */
-    int want = (int)lround(pj->team_plan);
-    if (want > (int)p->n_max) want = (int)p->n_max;
-    if (jobbank_open(m)) jobbank_post(m, pj, -1, want, 0);
+    if (jobbank_open(m)) jobbank_post(m, pj, -1, (int)lround(project_team_aim(m, pj)), 0);
 }
 
 void intervention_top_up(model *m, project *pj) {
     if (!jobbank_open(m)) return;
-    for (int d = 0; d < pj->n_dom; d++) {
+    for (int d = 0; d < pj->n_dom && pj->n_mem < (int)m->p->n_max; d++) { /* never beyond the largest team */
         int covered = 0;
         for (int k = 0; k < pj->n_mem && !covered; k++) covered = m->ag.dom[pj->mem[k].agent] == pj->dom[d];
         if (!covered) jobbank_post(m, pj, pj->dom[d], pj->n_mem + 1, 1 + (uint32_t)d);

@@ -54,16 +54,16 @@ def resample_indices(n, resamples=RESAMPLES, seed=1):
     return rng.integers(0, n, size=(resamples, n))
 
 
-def paired_ci(a, b, seed=1, resamples=RESAMPLES):
-    """Mean of a - b over replicates where both are defined, with its 95% percentile-bootstrap
-    interval: (estimate, lo, hi, n)."""
+def paired_ci(a, b, seed=1, resamples=RESAMPLES, level=0.95):
+    """Mean of a - b over replicates where both are defined, with its percentile-bootstrap interval
+    (95% unless `level` says otherwise): (estimate, lo, hi, n)."""
     a = np.asarray(a, float)
     b = np.asarray(b, float)
     ok = np.isfinite(a) & np.isfinite(b)
-    return mean_ci((a - b)[ok], seed=seed, resamples=resamples)
+    return mean_ci((a - b)[ok], seed=seed, resamples=resamples, level=level)
 
 
-def mean_ci(a, seed=2, resamples=RESAMPLES):
+def mean_ci(a, seed=2, resamples=RESAMPLES, level=0.95):
     a = np.asarray(a, float)
     a = a[np.isfinite(a)]
     n = a.size
@@ -71,7 +71,7 @@ def mean_ci(a, seed=2, resamples=RESAMPLES):
         return (float(a.mean()) if n else math.nan), math.nan, math.nan, n
     idx = resample_indices(n, resamples, seed)
     means = a[idx].mean(axis=1)
-    lo, hi = np.quantile(means, [0.025, 0.975])
+    lo, hi = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
     return float(a.mean()), float(lo), float(hi), n
 
 

@@ -278,7 +278,7 @@ static void test_regional_task_is_planned_for_its_partners(void) {
     CHECK_MSG(faster > 0, "regional tasks done faster than an ordinary plan allows: %d of %d completed", faster, done);
     scenario_free(&sc);
     /* A larger plan does not lift the largest team: the job bank fills a regional team to at most
-     * recruit.team_max. */
+     * recruit.team_max, and its top-ups stop there. */
     sc = load(BASE "world: {generate: {count: 12, median_employees: 300, sigma_ln: 0.8, regions: 1}}\n"
                    "parameters: {jobbank.on: 1, jobbank.scope: all_partners}\n"
                    "conditions:\n  voluntary: {mandate.week: 10, mandate.voluntary: 1}\n");
@@ -287,7 +287,7 @@ static void test_regional_task_is_planned_for_its_partners(void) {
         run_result a;
         run_simulate(&sc, 0, r, 1, &a);
         const project_record *x = find(&a, 1000000);
-        if (x && x->launch >= 0) launched++, capped &= x->team_launch <= (int)sc.conditions[0].p.n_max;
+        if (x && x->launch >= 0) launched++, capped &= x->team_peak <= (int)sc.conditions[0].p.n_max;
         run_result_free(&a);
     }
     CHECK_MSG(launched > 0 && capped, "%d regional teams launched, all within recruit.team_max: %d", launched, capped);
