@@ -390,8 +390,9 @@ void project_form_structure_first(model *m, project *pj) {
     pj->omega = p->omega_SF;
     pj->S = pj->S_goal = mandated ? p->S_mand : p->S_SF;
     intervention_launch(m, pj);
-    /* The chair leads only if motivated enough (brief issue 16), unless champions are designated. */
-    if (pj->designated) {
+    /* The chair leads only if motivated enough (brief issue 16), unless a champion is designated
+     * now (champion.phase may designate one only later: until then the chair rule holds). */
+    if (project_designated_now(m, pj)) {
         if (pj->champion < 0) project_seek_champion(m, pj);
     } else if (chair >= 0 && m->ag.m[pj->mem[chair].agent] > p->m_ch) {
         pj->champion = chair;

@@ -524,9 +524,12 @@ static void act(model *m, project *pj) {
             pj->explored = 1;
             if (pj->rec.explored < 0) pj->rec.explored = m->t; /* the first end of exploration */
             if (pj->status == PS_EXPLORING) pj->status = PS_IMPLEMENTING;
-            if ((int)p->cons_timing == 2 && pj->formation == FORM_NETWORK_FIRST && !pj->consolidating)
-                project_start_negotiation(m, pj, 0);
         }
+        /* Consolidation after exploration: once past it, in the week it ends, or in a revived
+         * collaboration's first working week when the restart was already past it (S14, S10). */
+        if ((int)p->cons_timing == 2 && pj->formation == FORM_NETWORK_FIRST && pj->explored && !pj->consolidating &&
+            pj->status == PS_IMPLEMENTING)
+            project_start_negotiation(m, pj, 0);
         milestone(m, pj);
         if (project_is_active(pj)) intervention_after_work(m, pj);
         if (project_is_active(pj) && pj->status == PS_IMPLEMENTING && !pj->consolidating) {

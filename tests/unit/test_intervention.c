@@ -145,6 +145,29 @@ static void test_champion_and_cross_domain(void) {
     scenario_free(&sc);
 }
 
+/* A champion designated only while implementing (champion.phase) leaves a structure-first team its
+ * chair until then (S3): the run is the baseline's, bit for bit, until the first collaboration ends
+ * its exploration. */
+static void test_designated_later_keeps_the_chair(void) {
+    scenario sc = load(BASE "parameters: {formation: structure_first}\n"
+                            "conditions:\n  base: {}\n  later: {champion.designated: 1, champion.phase: implementing}\n");
+    int ok = 1, first_launch = 1 << 30;
+    for (int r = 0; r < 5; r++) {
+        run_result a, b;
+        run_simulate(&sc, 0, r, 1, &a);
+        run_simulate(&sc, 1, r, 1, &b);
+        int first = b.horizon + 1;
+        for (int i = 0; i < b.n_projects; i++) {
+            if (b.projects[i].explored >= 0 && b.projects[i].explored < first) first = b.projects[i].explored;
+            if (b.projects[i].launch >= 0 && b.projects[i].launch < first_launch) first_launch = b.projects[i].launch;
+        }
+        ok &= agree_until(&a, &b) >= first - 1;
+        run_result_free(&a), run_result_free(&b);
+    }
+    CHECK_MSG(ok && first_launch < 1 << 30, "identical until the first exploration ends: %d", ok);
+    scenario_free(&sc);
+}
+
 static void test_review_handover_revival(void) {
     scenario sc = load(BASE "conditions:\n  review: {review.interval: 13}\n  handover: {handover.after_wins: 2}\n"
                             "  revival: {formation: structure_first, revival.rate: 0.2}\n");
@@ -412,6 +435,7 @@ int main(void) {
     test_nothing_before_the_week();
     test_shared_draws();
     test_champion_and_cross_domain();
+    test_designated_later_keeps_the_chair();
     test_review_handover_revival();
     test_crisis();
     test_mandate();
