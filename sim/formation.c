@@ -101,14 +101,19 @@ void project_draw(model *m, project *pj) {
     pj->rec.domains = pj->n_dom;
 }
 
-/* The plan: a team of `team` persons at their reference hours and the planned efficiency sets each
- * stream's weekly pace rate_d = W_pd / T_target, T_target = W_p / (team H_ref plan_eff) (S1), W_p the
- * work drawn (rec.work). */
-void project_plan_team(model *m, project *pj, double team) {
+/* Weeks the planned team needs for the work drawn at `efficiency`: W_p / (team_plan H_ref efficiency),
+ * H_ref = structure.formal_hours, or the slack hours when that is 0 (S1; the review's plan, S13). */
+double project_plan_weeks(const model *m, const project *pj, double efficiency) {
     const params *p = m->p;
     double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    double T_target = pj->rec.work / (team * H_ref * p->plan_eff);
+    return pj->rec.work / (pj->team_plan * H_ref * efficiency);
+}
+
+/* The plan: a team of `team` persons sets each stream's weekly pace rate_d = W_pd / T_target,
+ * T_target the weeks it needs at the planned efficiency (S1). */
+void project_plan_team(model *m, project *pj, double team) {
     pj->team_plan = team;
+    double T_target = project_plan_weeks(m, pj, m->p->plan_eff);
     for (int i = 0; i < pj->n_dom; i++) pj->rate[i] = pj->W[i] / T_target;
 }
 

@@ -193,8 +193,7 @@ static void review(model *m, project *pj) {
         double weeks = left <= 0 ? 0 : pace > 0 ? left / pace : INFINITY;
         if (weeks > projected) projected = weeks;
     }
-    double H_ref = p->H_fte > 0 ? p->H_fte : p->f_free * p->week_hours;
-    double plan = pj->rec.work / (pj->team_plan * H_ref * p->rev_eff);
+    double plan = project_plan_weeks(m, pj, p->rev_eff);
     double planned_left = plan - age > p->Q_rev ? plan - age : p->Q_rev;
     if (projected > p->kappa_kill * planned_left) {
         if (pj->E < p->E_kill) {

@@ -206,6 +206,7 @@ void project_arrive(model *m);             /* this week's opportunities: formati
 project *project_new(model *m, uint32_t key, int id); /* an empty collaboration record */
 void project_draw(model *m, project *pj);  /* S1: domains, work, value, plan (partners kept if set) */
 void project_plan_team(model *m, project *pj, double team); /* S1: the planned team and pace */
+double project_plan_weeks(const model *m, const project *pj, double efficiency); /* S1, S13 */
 /* The team recruitment aims for (S2, S15): the planned team, at most the largest team recruit.team_max. */
 double project_team_aim(const model *m, const project *pj);
 void project_form_network_first(model *m, project *pj, int need_span);
