@@ -7,6 +7,7 @@ over paired replicates.
     tests/patterns/patterns.py --only F2,F6          # some patterns (the document lists only those)
     tests/patterns/patterns.py --allow-fail          # exit 0 even when a pattern does not hold or break
     tests/patterns/patterns.py --keep                # keep the output files (build/patterns/*.h5)
+    tests/patterns/patterns.py --replication 0       # skip the replication with shifted seeds
 
 Every experiment is a scenario file in tests/patterns/ (or scenarios/), run with build/samen; the
 statistics are computed here from the raw per-replicate data of the output (docs/output.md).
@@ -14,8 +15,12 @@ Replicates: a pilot of PILOT replicates (with another seed) gives the standard d
 pattern's main paired difference; the experiment then runs with (1.96 sd / h)^2 replicates for the
 wanted half-width h, at least 200 (the brief's convention) and at most a cap per world size.
 
-Exit status: 0 when every core criterion holds under the defaults and breaks in its break regime,
-1 otherwise (unless --allow-fail), 2 on a usage or run error.
+Replication: the patterns are run a second time with every seed shifted by REPLICATION_OFFSET
+(other worlds and draws, replicate counts from their own pilots); the document lists the verdicts
+that differ.
+
+Exit status: 0 when every core criterion holds under the defaults and breaks in its break regime, in
+both runs, 1 otherwise (unless --allow-fail), 2 on a usage or run error.
 """
 import argparse
 import hashlib
@@ -42,6 +47,7 @@ import stats as st  # noqa: E402
 
 SAMEN = os.environ.get("SAMEN", os.path.join(ROOT, "build", "samen"))
 PILOT = 50
+REPLICATION_OFFSET = 104729  # the replication run's seed shift (make patterns, make validation)
 PILOT_SEED_OFFSET = 7919
 
 # --- experiments ---------------------------------------------------------------------------------------
@@ -50,11 +56,12 @@ PILOT_SEED_OFFSET = 7919
 class Ctx:
     """Runs experiments (each once per invocation) and keeps what is needed to document them."""
 
-    def __init__(self, workdir, threads, fast=False, quiet=False):
+    def __init__(self, workdir, threads, fast=False, quiet=False, seed_offset=0):
         self.workdir = workdir
         self.threads = threads
         self.fast = fast
         self.quiet = quiet
+        self.seed_offset = seed_offset  # added to every scenario's seed (pilots included)
         self.experiments = {}
         self._cache = {}
         self._seeds = {}
@@ -71,11 +78,13 @@ class Ctx:
             if out.returncode != 0:
                 raise RuntimeError(f"samen check {scenario}: {out.stderr.strip()}")
             m = re.search(r"^seed: (\d+)", out.stdout, flags=re.M)
-            self._seeds[scenario] = int(m.group(1)) if m else 1
+            self._seeds[scenario] = (int(m.group(1)) if m else 1) + self.seed_offset
         return self._seeds[scenario]
 
     def run(self, scenario, replicates, conditions=(), seed=None, label=None, record=True, extra=()):
         """Run SCENARIO (path relative to the repository) with R replicates; returns the output path."""
+        if seed is None and self.seed_offset:
+            seed = self.seed_of(scenario)
         key = (scenario, replicates, tuple(conditions), seed, tuple(extra))
         if key in self._cache:
             return self._cache[key]
@@ -2035,6 +2044,8 @@ def write_doc(path, results, ctx, elapsed, figrel):
         if v["breaks"]:
             w(f"- {p}: " + "; ".join(f"{b}: {'breaks' if ok else '**does not break**'}" for b, ok in v["breaks"].items()))
     w("")
+    if "replication" in results:
+        write_replication(w, results)
     for pat in [p for p in PATTERN_ORDER if any(c["pattern"] == p for c in results["checks"])]:
         w(f"## {pat}: {TITLES[pat]}")
         w("")
@@ -2068,6 +2079,38 @@ def write_doc(path, results, ctx, elapsed, figrel):
     w("")
     with open(path, "w") as fh:
         fh.write("\n".join(L) + "\n")
+
+
+def write_replication(w, results):
+    """Every core verdict again with every seed shifted: the verdicts must not hang on the seeds."""
+    rep = results["replication"]
+    rs = rep["summary"]
+    w("### Replication with other seeds")
+    w("")
+    w(f"Every pattern experiment above was run again with its seed + {rep['offset']} (`--seed` on every command;")
+    w("pilots shifted alike, so the replicate counts come from their own pilots): other worlds, opportunities and")
+    w(f"draws ({rep['experiments']} experiments, {rep['replicates']:,} replicates, {rep['seconds'] / 60:.1f} minutes).")
+    w(f"**{rep['agree']} of {rep['compared']} core verdicts are the same.** Under the shifted seeds "
+      f"{len(rs['held'])} of {len(rs['held']) + len(rs['not_held'])} patterns hold "
+      f"({', '.join(rs['held']) or 'none'}) and {rs['broken']} of {rs['breaks']} break regimes break. `make patterns`")
+    w("passes only when both runs pass.")
+    w("")
+    differ = [(c, same) for c, same in zip(rep["checks"], rep["same"]) if not same]
+    if not differ:
+        w("No verdict differs.")
+        w("")
+        return
+    w("Verdicts that differ (the first run's statistics are in the table above):")
+    w("")
+    w("| pattern | criterion | break regime | verdict | verdict with other seeds | under defaults, other seeds | "
+      "in the break, other seeds |")
+    w("|---|---|---|---|---|---|---|")
+    first = {check_key(c): c for c in results["checks"] if c["core"]}
+    for c, _ in differ:
+        w("| " + " | ".join(cell(x) for x in [
+            c["pattern"], c["name"], c["brk"] or "–", verdict(first[check_key(c)]), verdict(c), fe(c["default"]),
+            fe(c["break_value"])]) + " |")
+    w("")
 
 
 def cell(x):
@@ -2507,6 +2550,49 @@ def clean(o):
     return o
 
 
+def run_patterns(ctx, want, figdir):
+    """The wanted patterns' checks, their extra figures and data, and the experiments each used."""
+    checks, extra, pexp = [], {}, {}
+    for p in PATTERN_ORDER:
+        if p not in want:
+            continue
+        ctx.log(f"{p}: {TITLES[p]}")
+        before = set(ctx.experiments)
+        cs, ex = FUNCS[p](ctx, figdir)
+        checks += cs
+        extra[p] = ex
+        pexp[p] = sorted(set(ctx.experiments) - before) + sorted({e for c in cs for e in c["experiments"]})
+        for c in cs:
+            ctx.log(f"  {c['name']}: {verdict(c)}")
+    return checks, extra, pexp
+
+
+def check_key(c):
+    return (c["pattern"], c["name"], c["brk"])
+
+
+def replicate(a, want, main_checks):
+    """The patterns again, every seed (scenarios and pilots) shifted by a.replication: independent
+    worlds, opportunities and draws, replicate counts from their own pilots. Returns the core checks of
+    both runs side by side and whether their verdicts agree."""
+    t0 = time.time()
+    ctx = Ctx(os.path.join(a.workdir, "replication"), a.threads, fast=a.fast, quiet=a.quiet,
+              seed_offset=a.seed_offset + a.replication)
+    ctx.log(f"replication: every seed + {a.replication}")
+    figdir = os.path.join(ctx.workdir, "figures")
+    os.makedirs(figdir, exist_ok=True)
+    checks, _, _ = run_patterns(ctx, want, figdir)
+    if not a.keep:
+        subprocess.run(["rm", "-rf", ctx.workdir], check=True)
+    first = {check_key(c): c for c in main_checks if c["core"]}
+    pairs = [(first[check_key(c)], c) for c in checks if c["core"] and check_key(c) in first]
+    same = [verdict(x) == verdict(y) for x, y in pairs]
+    runs = sum(e["replicates"] for e in ctx.experiments.values())
+    return dict(offset=a.replication, checks=[y for _, y in pairs], same=same, compared=len(pairs), agree=sum(same),
+                summary=summarise(checks), seconds=round(time.time() - t0, 1), experiments=len(ctx.experiments),
+                replicates=runs)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--only", help="comma-separated patterns (F1..F12, CAL, E8)")
@@ -2518,6 +2604,11 @@ def main(argv=None):
     ap.add_argument("--allow-fail", action="store_true", help="exit 0 whenever the document was written")
     ap.add_argument("--quiet", action="store_true")
     ap.add_argument("--keep", action="store_true", help="keep the experiments' output files in --workdir")
+    ap.add_argument("--seed-offset", type=int, default=0, metavar="K",
+                    help="add K to every experiment's seed (pilots included)")
+    ap.add_argument("--replication", type=int, default=REPLICATION_OFFSET, metavar="K",
+                    help=f"rerun the patterns with every seed + K and compare the verdicts (default {REPLICATION_OFFSET}; "
+                         "0: off)")
     ap.add_argument("--fast", action="store_true",
                     help="fixed small replicate counts instead of pilots (exploration only; never for the report)")
     a = ap.parse_args(argv)
@@ -2526,20 +2617,9 @@ def main(argv=None):
         return 2
     want = [x.strip().upper() for x in a.only.split(",")] if a.only else PATTERN_ORDER + ["CAL", "E8"]
     os.makedirs(a.figures, exist_ok=True)
-    ctx = Ctx(a.workdir, a.threads, fast=a.fast, quiet=a.quiet)
+    ctx = Ctx(a.workdir, a.threads, fast=a.fast, quiet=a.quiet, seed_offset=a.seed_offset)
     t0 = time.time()
-    checks, extra, pexp = [], {}, {}
-    for p in PATTERN_ORDER:
-        if p not in want:
-            continue
-        ctx.log(f"{p}: {TITLES[p]}")
-        before = set(ctx.experiments)
-        cs, ex = FUNCS[p](ctx, a.figures)
-        checks += cs
-        extra[p] = ex
-        pexp[p] = sorted(set(ctx.experiments) - before) + sorted({e for c in cs for e in c["experiments"]})
-        for c in cs:
-            ctx.log(f"  {c['name']}: {verdict(c)}")
+    checks, extra, pexp = run_patterns(ctx, want, a.figures)
     results = dict(checks=checks, extra=extra, pattern_experiments=pexp)
     if "CAL" in want:
         ctx.log("calibration")
@@ -2548,6 +2628,8 @@ def main(argv=None):
         ctx.log("E8: global exploration")
         results["e8"] = e8(ctx, a.figures)
     results["summary"] = summarise(checks)
+    if a.replication and any(p in want for p in PATTERN_ORDER):
+        results["replication"] = replicate(a, want, checks)
     ver = subprocess.run([SAMEN, "--version"], capture_output=True, text=True).stdout.strip().splitlines()[0]
     results["meta"] = dict(version=ver, threads=ctx.threads, seconds=round(time.time() - t0, 1))
     results["experiments"] = ctx.experiments
@@ -2568,6 +2650,12 @@ def main(argv=None):
     ok = not s["not_held"] and s["broken"] == s["breaks"] and results.get("e8", {}).get("holds", True)
     if not results.get("e8", {}).get("holds", True):
         print("patterns: E8, the meta-pattern, does not hold (see the E8 section)")
+    rep = results.get("replication")
+    if rep:
+        print(f"patterns: with every seed + {rep['offset']}, {rep['agree']} of {rep['compared']} core verdicts "
+              f"are the same")
+        rs = rep["summary"]
+        ok = ok and not rs["not_held"] and rs["broken"] == rs["breaks"]
     return 0 if ok or a.allow_fail else 1
 
 
