@@ -152,3 +152,15 @@ def test_meta_pattern_sign_varies_and_prim_finds_a_box(ctx):
     simple, support, density = st.simplify_box(X[ok], y, keys, box[2], full)
     print("PRIM box:", pt.describe_box(simple, full), f"support {support:.2f} density {density:.2f}")
     assert simple and support >= 0.05 and density > y.mean() + 0.2
+
+
+def test_seed_offset_shifts_every_run(tmp_path):
+    """The replication run of the patterns: every experiment, pilots included, runs with its
+    scenario's seed plus the offset, and the file records the seed it ran with."""
+    ctx = pt.Ctx(str(tmp_path), threads=1, fast=True, quiet=True, seed_offset=104729)
+    scen = "tests/patterns/f11-handover.yaml"
+    plain = pt.Ctx(str(tmp_path / "plain"), threads=1, fast=True, quiet=True).seed_of(scen)
+    assert ctx.seed_of(scen) == plain + 104729
+    path = ctx.run(scen, 2)
+    assert int(pt.root_attr(path, "seed")) == plain + 104729
+    assert f"--seed {plain + 104729}" in ctx.experiments["f11-handover"]["command"]
