@@ -2580,8 +2580,8 @@ def check_key(c):
 
 def replicate(a, want, main_checks):
     """The patterns again, every seed (scenarios and pilots) shifted by a.replication: independent
-    worlds, opportunities and draws, replicate counts from their own pilots. Returns the core checks of
-    both runs side by side and whether their verdicts agree."""
+    worlds, opportunities and draws, replicate counts from their own pilots. Returns the second run's
+    core checks, whether each verdict is the first run's, and the second run's summary."""
     t0 = time.time()
     ctx = Ctx(os.path.join(a.workdir, "replication"), a.threads, fast=a.fast, quiet=a.quiet,
               seed_offset=a.seed_offset + a.replication)
