@@ -2097,7 +2097,7 @@ def write_replication(w, results):
       f"({', '.join(rs['held']) or 'none'}) and {rs['broken']} of {rs['breaks']} break regimes break. `make patterns`")
     w("passes only when both runs pass.")
     w("")
-    differ = [(c, same) for c, same in zip(rep["checks"], rep["same"]) if not same]
+    differ = [c for c, same in zip(rep["checks"], rep["same"]) if not same]
     if not differ:
         w("No verdict differs.")
         w("")
@@ -2107,10 +2107,9 @@ def write_replication(w, results):
     w("| pattern | criterion | break regime | verdict | verdict with other seeds | under defaults, other seeds | "
       "in the break, other seeds |")
     w("|---|---|---|---|---|---|---|")
-    first = {check_key(c): c for c in results["checks"] if c["core"]}
-    for c, _ in differ:
+    for c in differ:
         w("| " + " | ".join(cell(x) for x in [
-            c["pattern"], c["name"], c["brk"] or "–", verdict(first[check_key(c)]), verdict(c), fe(c["default"]),
+            c["pattern"], c["name"], c["brk"] or "–", c["first_verdict"], verdict(c), fe(c["default"]),
             fe(c["break_value"])]) + " |")
     w("")
 
@@ -2581,7 +2580,8 @@ def check_key(c):
 def replicate(a, want, main_checks):
     """The patterns again, every seed (scenarios and pilots) shifted by a.replication: independent
     worlds, opportunities and draws, replicate counts from their own pilots. Returns the second run's
-    core checks, whether each verdict is the first run's, and the second run's summary."""
+    core checks (each with the first run's verdict), whether the two verdicts agree, and the second
+    run's summary."""
     t0 = time.time()
     ctx = Ctx(os.path.join(a.workdir, "replication"), a.threads, fast=a.fast, quiet=a.quiet,
               seed_offset=a.seed_offset + a.replication)
@@ -2591,11 +2591,11 @@ def replicate(a, want, main_checks):
     checks, _, _ = run_patterns(ctx, want, figdir)
     if not a.keep:
         subprocess.run(["rm", "-rf", ctx.workdir], check=True)
-    first = {check_key(c): c for c in main_checks if c["core"]}
-    pairs = [(first[check_key(c)], c) for c in checks if c["core"] and check_key(c) in first]
-    same = [verdict(x) == verdict(y) for x, y in pairs]
+    first = {check_key(c): verdict(c) for c in main_checks if c["core"]}
+    pairs = [dict(c, first_verdict=first[check_key(c)]) for c in checks if c["core"] and check_key(c) in first]
+    same = [c["first_verdict"] == verdict(c) for c in pairs]
     runs = sum(e["replicates"] for e in ctx.experiments.values())
-    return dict(offset=a.replication, checks=[y for _, y in pairs], same=same, compared=len(pairs), agree=sum(same),
+    return dict(offset=a.replication, checks=pairs, same=same, compared=len(pairs), agree=sum(same),
                 summary=summarise(checks), seconds=round(time.time() - t0, 1), experiments=len(ctx.experiments),
                 replicates=runs)
 
