@@ -117,6 +117,7 @@ typedef struct project {
     int full_scope;            /* the running negotiation is over the full scope (no bonus) */
     int explored;              /* exploration ended (pr >= P_expl once) */
     int won_since_explore;     /* a win after exploration ended */
+    int report_weeks;          /* working weeks still to spend reporting on the last milestone */
     int neg_weeks, low_weeks, stall_week;
     double x_prev[8];          /* last week's stream shares */
     member *mem;

@@ -324,6 +324,7 @@ static void milestone(model *m, project *pj) {
         }
         add_value(m, pj, p->v_part * pj->V * pj->g / pj->K);
         if (pj->k == pj->K) complete(m, pj);
+        else pj->report_weeks = (int)p->ms_pause;
     } else {
         pj->rec.failures++;
         double step = pj->b[pj->k + 1] - pj->b[pj->k];
@@ -477,6 +478,10 @@ static void act(model *m, project *pj) {
          * this week takes review.cost_hours of each member first, out of the week's hours (any
          * excess is overtime); its decisions follow the work, in intervention_after_work. */
         double c_rev = intervention_review_due(m, pj) ? p->c_rev : 0;
+        /* A reporting week after a milestone (opportunity.milestone_pause): every hour goes to
+         * reporting, counted with hour accounting, and nothing is produced. */
+        int reporting = pj->report_weeks > 0;
+        if (reporting) pj->report_weeks--;
         for (int k = 0; k < n; k++) {
             member *mb = &pj->mem[k];
             double H = mb->hours, formal_share = H > 0 ? mb->formal / H : 0;
@@ -485,7 +490,7 @@ static void act(model *m, project *pj) {
                 pj->rec.hours_review += c_rev, m->week_review += c_rev;
                 m->hours_week[mb->agent] += c_rev;
             }
-            double acct = p->chi_acct * pj->S;
+            double acct = reporting ? H : p->chi_acct * pj->S;
             if (acct > H) acct = H;
             double avail = H - acct;
             effort[k] = avail * mb->a;
