@@ -2382,9 +2382,15 @@ HOLD = {
         "level): dividing the pull by 1 + members already sent, or by the marginal saturating output, still gives "
         "a rise above S = 0.5 (to 0.53-0.56 at S = 1); only skill-blind balancing (need / (1 + members sent)) "
         "makes the index fall over the whole range (0.67 to 0.41), and it shifts the fitted vertex from about 0.5 to about 0.4 and "
-        "lowers value at high S by a third. The brief's S6 weighs direction by skill, so the default keeps it; a "
-        "measure relative to need (sum over streams of (share - need share)^2) would separate herding from the "
-        "domain mix",
+        "lowers value at high S by a third. The brief's own proposal (its ambiguity 18: each assignment subtracts "
+        "its expected contribution from the stream's residual need) was tried as well, with the self-organised "
+        "choosing first and each stream's residual its share of the week's output in proportion to its remaining "
+        "work, less what is already sent there (200 replicates a level): 0.647, 0.544, 0.496, 0.479, 0.481, 0.490, "
+        "0.505, 0.514, 0.521, 0.523, 0.516 for S = 0 to 1. A team directed in proportion to its remaining work is about as "
+        "concentrated as that work (the sum of squared need shares, about 0.45 for two to four domains with "
+        "Dirichlet(2) shares), more than specialists spread over their own domains. The brief's S6 weighs "
+        "direction by skill and need, so the default keeps it; a measure relative to need (sum over streams of "
+        "(share - need share)^2) would separate herding from the domain mix",
     ("F4", "NF stall hazard: rises after exploration, then declines"):
         "On the phase clock the stall hazard peaks 8-16 weeks after exploration ends (a stall needs tau_stall = 8 "
         "weeks below the stall line, and the sandy stretch lasts a median of about 12 weeks until the first win "
@@ -2420,7 +2426,10 @@ HOLD = {
         "out safer work: with about two launches a year per world nobody is short of capacity (even at 66 times "
         "the opportunity rate the week-52 difference stays positive). A crossing needs an early cost of "
         "tolerance that the brief's submodels do not give (for example members drawn away from safer "
-        "collaborations, or value that counts the hours lost in failed ones)",
+        "collaborations). Counting the hours as a cost does not give one: value net of every hour spent in "
+        "collaborations (value is in hour-equivalents) puts tolerance behind throughout, -186 [-219, -154] at week "
+        "52 and -2,159 [-2,381, -1,944] at week 260 (623 replicates, seed 1010), because a collaboration's value "
+        "within five years is well below the hours it takes",
     ("F10", "more initiatives in year 1"):
         "A network-first seed takes an opportunity up with probability exp(-kappa r (1 - psi)) "
         "(culture.risk_aversion); with kappa = 0 every opportunity gets an initiative whatever the culture",
