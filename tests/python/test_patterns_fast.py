@@ -91,6 +91,20 @@ def test_f6_champion_and_break(ctx):
     assert pt.ci_includes_or_below(be)
 
 
+def test_f9_a_little_structure_and_no_herding_break(ctx):
+    """F9: the crisis network with a little structure (S_min = 0.2) delivers more than one without; with
+    herding and structure's other benefits off (the extended break, as F2's) it no longer does."""
+    both = ["s_min_0", "s_min_0.2"]
+    v, _ = pt.crisis_value(ctx.run(pt.F9, 300, conditions=both))
+    eff = pt.est(st.paired_ci(v["s_min_0.2"], v["s_min_0"]))
+    show("F9 S_min 0.2 - 0", eff)
+    assert pt.ci_above(eff)
+    vb, _ = pt.crisis_value(ctx.run("tests/patterns/f9-break-no-herding-extended.yaml", 300, conditions=both))
+    be = pt.est(st.paired_ci(vb["s_min_0.2"], vb["s_min_0"]))
+    show("F9 extended break S_min 0.2 - 0", be)
+    assert pt.ci_includes_or_below(be)
+
+
 def test_f7_reviews_do_not_lower_success(ctx):
     """F7 (non-inferiority): quarterly calibration moments do not lower success by more than 0.02."""
     d = ctx.run(pt.F7, 100, conditions=["none", "q13"])
